@@ -1,0 +1,47 @@
+frappe.ui.form.on("Customer Complaint", {
+	setup(frm) {
+		frm.set_query("return_delivery_note", () => ({
+			filters: { is_return: 1, docstatus: 1, customer: frm.doc.customer || undefined },
+		}));
+		for (const field of ["sales_order", "delivery_note", "sales_invoice"]) {
+			frm.set_query(field, () => ({ filters: { customer: frm.doc.customer || undefined, docstatus: 1 } }));
+		}
+		frm.set_query("contact_person", () => ({
+			query: "frappe.contacts.doctype.contact.contact.contact_query",
+			filters: { link_doctype: "Customer", link_name: frm.doc.customer },
+		}));
+	},
+
+	refresh(frm) {
+		if (frm.doc.docstatus !== 0 || !frm.doc.next_deadline) return;
+		const due = frappe.datetime.str_to_user(frm.doc.next_deadline);
+		const stage = __(frm.doc.deadline_stage);
+		if (frm.doc.is_overdue) {
+			frm.dashboard.set_headline_alert(
+				`${__("Overdue")}: ${stage} — ${__("was due {0}", [due])}` +
+					(frm.doc.escalated_to_vp ? ` · ${__("Escalated to Vice President")}` : ""),
+				"red"
+			);
+		} else {
+			frm.dashboard.set_headline_alert(`${stage}: ${__("due {0}", [due])}`, "blue");
+		}
+	},
+
+	customer(frm) {
+		if (!frm.doc.customer) return;
+		frappe.db.get_value("Customer", frm.doc.customer, "customer_primary_contact").then(({ message }) => {
+			if (message && message.customer_primary_contact && !frm.doc.contact_person) {
+				frm.set_value("contact_person", message.customer_primary_contact);
+			}
+		});
+	},
+
+	contact_person(frm) {
+		if (!frm.doc.contact_person) return;
+		frappe.db.get_value("Contact", frm.doc.contact_person, ["email_id", "phone", "mobile_no"]).then(({ message }) => {
+			if (!message) return;
+			frm.set_value("contact_email", message.email_id || frm.doc.contact_email);
+			frm.set_value("contact_phone", message.mobile_no || message.phone || frm.doc.contact_phone);
+		});
+	},
+});

@@ -1,0 +1,138 @@
+import frappe
+from frappe import _
+from frappe.contacts.doctype.contact.contact import get_contact_name
+from frappe.model.document import Document
+from frappe.utils import flt, get_datetime, getdate
+
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.procedures import complaint as rules
+from cs_procedures.workflows import complaint as workflow
+
+
+class CustomerComplaint(Document):
+	def before_insert(self):
+		if self.contact_email and not self.customer:
+			# created from an incoming e-mail (Email Account "Append To")
+			self.channel = "E-mail"
+			self.fill_from_sender()
+
+	def validate(self):
+		settings = get_settings()
+		self.responsible_department = self.responsible_department or rules.route_department(
+			self.complaint_type, settings.department_map()
+		)
+		self.validate_quantities()
+		for row in self.countermeasures:
+			row.department = row.department or self.responsible_department
+		self.set_sheet_due_by(settings)
+
+		before = self.get_doc_before_save()
+		old_state = before.workflow_state if before else None
+		if self.workflow_state and self.workflow_state != old_state and before:
+			workflow.check_transition(self, old_state, settings)
+			workflow.stamp_transition(self, settings)
+		workflow.check_countermeasure_edit(self)
+		self.track_deadline(settings)
+
+	def on_update(self):
+		if self.has_value_changed("workflow_state"):
+			workflow.assign_for_state(self)
+
+	def fill_from_sender(self):
+		contact = get_contact_name(self.contact_email)
+		if not contact:
+			return
+		self.contact_person = contact
+		self.customer = frappe.db.get_value(
+			"Dynamic Link",
+			{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
+			"link_name",
+		)
+
+	def validate_quantities(self):
+		if flt(self.defect_qty) > flt(self.qty) > 0:
+			frappe.throw(
+				_("The defective quantity ({0}) cannot exceed the quantity concerned ({1}).").format(
+					flt(self.defect_qty), flt(self.qty)
+				),
+				title=_("Invalid Quantity"),
+			)
+		self.defect_rate = rules.defect_rate(flt(self.qty), flt(self.defect_qty))
+
+	def set_sheet_due_by(self, settings):
+		if self.received_on and (not self.sheet_due_by or self.has_value_changed("received_on")):
+			self.sheet_due_by = rules.sheet_due_by(
+				get_datetime(self.received_on), settings.sheet_issue_hours, settings.calendar()
+			)
+
+	def track_deadline(self, settings):
+		"""Keep the current stage's deadline and the sweep's next check up to date.
+
+		A new stage or a moved deadline starts the breach escalation afresh.
+		"""
+		open_dues = [row.due_date for row in self.countermeasures if row.status != "Done" and row.due_date]
+		if open_dues:
+			closes = settings.calendar().end
+			open_dues = [get_datetime(f"{getdate(due)} {closes}") for due in open_dues]
+		deadline = rules.current_deadline(
+			self.workflow_state,
+			_as_datetime(self.sheet_due_by),
+			_as_datetime(self.countermeasure_due_by),
+			_as_datetime(self.customer_required_by),
+			open_dues,
+		)
+		stage, due = (deadline.stage, deadline.due) if deadline else (None, None)
+		if stage == (self.deadline_stage or None) and due == _as_datetime(self.next_deadline):
+			return
+		self.deadline_stage, self.next_deadline, self.next_sweep_at = stage, due, due
+		self.breach_level, self.is_overdue = rules.ON_TIME, 0
+
+
+def _as_datetime(value):
+	return get_datetime(value) if value else None
+
+
+SOURCE_FIELDS = {
+	"Customer": "customer",
+	"Sales Order": "sales_order",
+	"Delivery Note": "delivery_note",
+	"Sales Invoice": "sales_invoice",
+}
+
+
+@frappe.whitelist()
+def make_complaint(source_doctype: str, source_name: str):
+	"""A new complaint pre-filled from a Customer, Sales Order, Delivery Note (or return) or Sales Invoice."""
+	if source_doctype not in SOURCE_FIELDS:
+		frappe.throw(_("A complaint cannot be made from {0}.").format(_(source_doctype)))
+	source = frappe.get_doc(source_doctype, source_name)
+	source.check_permission("read")
+	complaint = frappe.new_doc("Customer Complaint")
+	if source_doctype == "Customer":
+		complaint.customer = source.name
+		return complaint
+
+	complaint.customer = source.customer
+	complaint.contact_person = source.get("contact_person")
+	complaint.contact_email = source.get("contact_email")
+	if source.get("is_return"):
+		complaint.channel = "Returned Goods"
+		complaint.handling_method = "Return"
+		if source_doctype == "Delivery Note":
+			complaint.return_delivery_note = source.name
+		complaint.set(SOURCE_FIELDS[source_doctype], source.return_against)
+	else:
+		complaint.set(SOURCE_FIELDS[source_doctype], source.name)
+
+	items = source.get("items") or []
+	if items:
+		first = items[0]
+		complaint.sales_order = (
+			complaint.sales_order or first.get("against_sales_order") or first.get("sales_order")
+		)
+		complaint.delivery_note = complaint.delivery_note or first.get("delivery_note")
+		if len({row.item_code for row in items}) == 1:
+			complaint.item_code = first.item_code
+			complaint.qty = abs(sum(flt(row.qty) for row in items))
+			complaint.batch_no = first.get("batch_no")
+	return complaint

@@ -1,0 +1,412 @@
+"""The complaint procedure in a real site, walked by the roles that own each step."""
+
+from datetime import datetime
+
+import frappe
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
+from frappe.tests.utils import FrappeTestCase
+
+from cs_procedures.cs_procedures.doctype.customer_complaint.customer_complaint import make_complaint
+from cs_procedures.procedures import complaint as rules
+from cs_procedures.tasks import sweep_overdue_complaints
+
+# the links are created by the tests themselves, not from ERPNext's test records
+test_ignore = ["Sales Order", "Delivery Note", "Sales Invoice", "Item", "Batch", "Contact", "Department"]
+
+MANAGER = "cs.manager@example.com"
+OFFICER = "cs.officer@example.com"
+QA_HEAD = "qa.head@example.com"
+SALES_HEAD = "sales.head@example.com"
+VP = "cs.vp@example.com"
+CUSTOMER = "_CS Test Customer"
+MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
+
+
+def company():
+	return frappe.defaults.get_defaults().get("company") or frappe.get_all("Company", pluck="name")[0]
+
+
+def ensure_department(name):
+	existing = frappe.db.get_value("Department", {"department_name": name, "company": company()})
+	if existing:
+		return existing
+	return (
+		frappe.get_doc({"doctype": "Department", "department_name": name, "company": company()}).insert().name
+	)
+
+
+def ensure_user(email, roles, department=None):
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.insert()
+		user.add_roles(*roles)
+	if department and not frappe.db.exists("Employee", {"user_id": email}):
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": email.split("@")[0],
+				"gender": "Male",
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company(),
+				"department": department,
+				"user_id": email,
+				"status": "Active",
+			}
+		).insert()
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	qa = ensure_department("CS Test Quality")
+	sales = ensure_department("CS Test Sales")
+	ensure_user(MANAGER, ["CS Manager", "CS Officer"])
+	ensure_user(OFFICER, ["CS Officer"])
+	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
+	ensure_user(SALES_HEAD, ["CS Department Head", "CS Verifier"], sales)
+	ensure_user(VP, ["CS Vice President"])
+	if not frappe.db.exists("Customer", CUSTOMER):
+		frappe.get_doc(
+			{"doctype": "Customer", "customer_name": CUSTOMER, "customer_type": "Company"}
+		).insert()
+	if not frappe.db.exists("Holiday List", "_CS Test Holidays"):
+		frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": "_CS Test Holidays",
+				"from_date": "2026-01-01",
+				"to_date": "2026-12-31",
+				"holidays": [
+					{"holiday_date": d, "description": "Weekend"}
+					for d in ("2026-01-03", "2026-01-04", "2026-01-10", "2026-01-11")
+				],
+			}
+		).insert()
+	settings = frappe.get_single("CS Settings")
+	settings.update(
+		{
+			"work_start_time": "08:00:00",
+			"work_end_time": "17:30:00",
+			"holiday_list": "_CS Test Holidays",
+			"sheet_issue_hours": 2,
+			"countermeasure_hours": 4,
+			"escalate_after_hours": 2,
+			"vice_president": VP,
+			"allow_sales_only_handling": 1,
+		}
+	)
+	settings.set(
+		"complaint_departments",
+		[
+			{"complaint_type": "Quality", "department": qa},
+			{"complaint_type": "Service", "department": sales},
+		],
+	)
+	settings.save()
+	frappe.db.commit()  # the module's fixtures outlive each test's rollback
+
+
+def new_complaint(**values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Complaint",
+			"customer": CUSTOMER,
+			"channel": "Phone",
+			"received_on": MONDAY,
+			"complaint_type": "Quality",
+			"subject": "Scratched housings",
+			"description": "12 of 200 housings arrived scratched.",
+			"follower": OFFICER,
+			**values,
+		}
+	)
+	return doc.insert()
+
+
+class TestCustomerComplaint(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.qa = frappe.db.get_value("Department", {"department_name": "CS Test Quality"})
+		self.sales = frappe.db.get_value("Department", {"department_name": "CS Test Sales"})
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def act(self, user, doc, action):
+		frappe.set_user(user)
+		try:
+			return apply_workflow(frappe.get_doc(doc.doctype, doc.name), action)
+		finally:
+			frappe.set_user("Administrator")
+
+	def edit(self, user, doc, **values):
+		frappe.set_user(user)
+		try:
+			doc = frappe.get_doc(doc.doctype, doc.name)
+			doc.update(values)
+			return doc.save()
+		finally:
+			frappe.set_user("Administrator")
+
+	def add_countermeasure(self, user, doc, **values):
+		frappe.set_user(user)
+		try:
+			doc = frappe.get_doc(doc.doctype, doc.name)
+			doc.append(
+				"countermeasures",
+				{
+					"what": "Add foam separators",
+					"why": "Parts rub in transit",
+					"who": "Packing team",
+					"where": "Packing line 2",
+					"how": "Separator per layer",
+					"containment_action": "Re-inspect stock",
+					"due_date": "2026-01-09",
+					**values,
+				},
+			)
+			return doc.save()
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_intake_routes_and_sets_the_sheet_deadline(self):
+		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)
+		self.assertTrue(doc.name.startswith("CC-2026-"))
+		self.assertEqual(doc.workflow_state, rules.RECEIVED)
+		self.assertEqual(doc.responsible_department, self.qa)
+		self.assertEqual(doc.defect_rate, 6.0)
+		# 16:00 + 2 working hours, the day ending at 17:30
+		self.assertEqual(doc.sheet_due_by, datetime(2026, 1, 6, 8, 30))
+		self.assertEqual((doc.deadline_stage, doc.next_sweep_at), (rules.STAGE_SHEET, doc.sheet_due_by))
+
+	def test_deadline_skips_holidays(self):
+		doc = new_complaint(received_on=datetime(2026, 1, 9, 17, 0))  # Friday, weekend on the holiday list
+		self.assertEqual(doc.sheet_due_by, datetime(2026, 1, 12, 9, 30))
+
+	def test_defective_quantity_cannot_exceed_quantity(self):
+		with self.assertRaises(frappe.ValidationError):
+			new_complaint(qty=10, defect_qty=11)
+
+	def test_whole_procedure_by_the_four_roles(self):
+		frappe.set_user(MANAGER)
+		doc = new_complaint(customer_required_by=datetime(2027, 1, 8, 17, 0))
+		frappe.set_user("Administrator")
+
+		doc = self.act(MANAGER, doc, "Issue Sheet")
+		self.assertEqual(doc.workflow_state, rules.SHEET_ISSUED)
+		self.assertTrue(doc.sheet_issued_on)
+		self.assertEqual(doc.deadline_stage, rules.STAGE_COUNTERMEASURE)
+		self.assertEqual(doc.next_deadline, doc.countermeasure_due_by)
+		self.assertTrue(
+			frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": QA_HEAD, "status": "Open"})
+		)
+
+		with self.assertRaises(frappe.ValidationError):  # no countermeasure yet
+			self.act(QA_HEAD, doc, "Approve Countermeasure")
+		self.add_countermeasure(QA_HEAD, doc)
+		doc = self.act(QA_HEAD, doc, "Approve Countermeasure")
+		self.assertEqual(doc.countermeasure_approved_by, QA_HEAD)
+		self.assertEqual(doc.countermeasures[0].department, self.qa)
+		self.assertEqual(doc.deadline_stage, rules.STAGE_REPLY)
+
+		with self.assertRaises(frappe.ValidationError):  # reply text missing
+			self.act(OFFICER, doc, "Reply to Customer")
+		self.edit(OFFICER, doc, reply_summary="Replacement shipped; separators added from lot 2601.")
+		doc = self.act(OFFICER, doc, "Reply to Customer")
+		self.assertTrue(doc.replied_on)
+		self.assertEqual(doc.deadline_stage, rules.STAGE_ACTIONS)
+
+		doc = self.act(OFFICER, doc, "Request Verification")
+		self.edit(QA_HEAD, doc, verification_result="Next two lots arrived without scratches.")
+		with self.assertRaises(frappe.ValidationError):  # the countermeasure is still open
+			self.act(QA_HEAD, doc, "Confirm Effective")
+		doc = frappe.get_doc(doc.doctype, doc.name)
+		doc.countermeasures[0].status = "Done"
+		frappe.set_user(OFFICER)  # the follower tracks the actions
+		doc.save()
+		doc = self.act(QA_HEAD, doc, "Confirm Effective")
+		self.assertEqual(doc.verified_by, QA_HEAD)
+
+		with self.assertRaises(frappe.ValidationError):  # handling method missing
+			self.act(MANAGER, doc, "Close")
+		self.edit(MANAGER, doc, handling_method="Exchange", loss_amount=350)
+		doc = self.act(MANAGER, doc, "Close")
+		self.assertEqual((doc.workflow_state, doc.docstatus), (rules.CLOSED, 1))
+		self.assertTrue(doc.closed_on)
+		self.assertIsNone(doc.next_sweep_at)
+		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": doc.name, "status": "Open"}))
+
+	def test_wrong_role_or_department_cannot_move_the_complaint(self):
+		doc = new_complaint()
+		with self.assertRaises(WorkflowTransitionError):
+			self.act(OFFICER, doc, "Issue Sheet")
+		doc = self.act(MANAGER, doc, "Issue Sheet")
+		self.add_countermeasure(QA_HEAD, doc)
+		with self.assertRaises(WorkflowTransitionError):  # head of another department
+			self.act(SALES_HEAD, doc, "Approve Countermeasure")
+		with self.assertRaises((WorkflowTransitionError, WorkflowPermissionError)):
+			self.act(VP, doc, "Approve Countermeasure")
+
+	def test_another_department_cannot_edit_the_countermeasure(self):
+		doc = self.act(MANAGER, new_complaint(), "Issue Sheet")
+		doc = self.add_countermeasure(QA_HEAD, doc)
+		frappe.set_user(SALES_HEAD)
+		doc = frappe.get_doc(doc.doctype, doc.name)
+		doc.countermeasures[0].what = "Nothing to do"
+		self.assertRaises(frappe.PermissionError, doc.save)
+		doc.reload()
+		doc.append(
+			"countermeasures", {"what": "x", "who": "y", "due_date": "2026-01-09", "department": self.qa}
+		)
+		self.assertRaises(frappe.PermissionError, doc.save)
+
+	def test_vice_president_decides_a_disputed_complaint(self):
+		doc = self.act(MANAGER, new_complaint(complaint_type="Other"), "Escalate to VP")
+		self.assertEqual(doc.workflow_state, rules.ESCALATED)
+		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": VP}))
+		self.edit(VP, doc, responsible_department=self.sales)
+		with self.assertRaises(frappe.ValidationError):  # the decision must be written down
+			self.act(VP, doc, "Assign Department")
+		self.edit(VP, doc, vp_decision="Sales handles it with the carrier.")
+		doc = self.act(VP, doc, "Assign Department")
+		self.assertEqual((doc.workflow_state, doc.responsible_department), (rules.SHEET_ISSUED, self.sales))
+
+	def test_not_accepted_needs_a_reason(self):
+		doc = new_complaint()
+		with self.assertRaises(frappe.ValidationError):
+			self.act(MANAGER, doc, "Not Accept")
+		self.edit(MANAGER, doc, not_accepted_reason="Goods were damaged by the customer's forklift.")
+		doc = self.act(MANAGER, doc, "Not Accept")
+		self.assertEqual((doc.workflow_state, doc.docstatus), (rules.NOT_ACCEPTED, 1))
+
+	def test_sales_alone_skips_the_sheet_only_when_allowed(self):
+		doc = new_complaint(complaint_type="Service", handled_by_sales_alone=1, reply_summary="Called back.")
+		frappe.db.set_single_value("CS Settings", "allow_sales_only_handling", 0)
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+		try:
+			with self.assertRaises(frappe.ValidationError):
+				self.act(MANAGER, doc, "Reply to Customer")
+		finally:
+			frappe.db.set_single_value("CS Settings", "allow_sales_only_handling", 1)
+			frappe.clear_document_cache("CS Settings", "CS Settings")
+		doc = self.act(MANAGER, doc, "Reply to Customer")
+		self.assertEqual(doc.workflow_state, rules.REPLIED)
+		self.assertIsNone(doc.sheet_issued_on)
+
+	def test_sweep_notifies_then_escalates_exactly_once(self):
+		doc = new_complaint()  # sheet due Monday 11:00
+
+		def alerts(user):
+			return frappe.db.count("Notification Log", {"document_name": doc.name, "for_user": user})
+
+		self.assertEqual(sweep_overdue_complaints(now=datetime(2026, 1, 5, 10, 59)), 0)
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30))
+		doc.reload()
+		self.assertEqual((doc.breach_level, doc.is_overdue, doc.escalated_to_vp), (rules.NOTIFIED, 1, 0))
+		self.assertEqual(alerts(OFFICER), 1)
+		self.assertEqual(alerts(QA_HEAD), 1)
+		self.assertEqual(doc.next_sweep_at, datetime(2026, 1, 5, 13, 0))
+
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 12, 0))  # nothing new before escalation
+		self.assertEqual(alerts(OFFICER), 1)
+
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 13, 5))
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 14, 0))
+		doc.reload()
+		self.assertEqual((doc.breach_level, doc.escalated_to_vp), (rules.ESCALATED_TO_VP, 1))
+		self.assertIsNone(doc.next_sweep_at)
+		self.assertEqual(alerts(VP), 1)
+		self.assertEqual(alerts(OFFICER), 2)
+		self.assertEqual(frappe.db.count("ToDo", {"reference_name": doc.name, "allocated_to": VP}), 1)
+
+		# issuing the sheet starts the next stage with a fresh deadline
+		doc = self.act(MANAGER, doc, "Issue Sheet")
+		self.assertEqual(
+			(doc.deadline_stage, doc.breach_level, doc.is_overdue), (rules.STAGE_COUNTERMEASURE, 0, 0)
+		)
+
+	def test_make_complaint_from_customer_and_dashboards(self):
+		draft = make_complaint("Customer", CUSTOMER)
+		self.assertEqual(draft.customer, CUSTOMER)
+		self.assertTrue(draft.is_new())
+		with self.assertRaises(frappe.ValidationError):
+			make_complaint("User", "Administrator")
+		for doctype, fieldname in (
+			("Customer", "customer"),
+			("Sales Order", "sales_order"),
+			("Delivery Note", "delivery_note"),
+			("Sales Invoice", "sales_invoice"),
+		):
+			data = frappe.get_meta(doctype).get_dashboard_data()
+			items = [item for group in data.transactions for item in group["items"]]
+			self.assertIn("Customer Complaint", items)
+			self.assertEqual(
+				(data.non_standard_fieldnames or {}).get("Customer Complaint", data.fieldname), fieldname
+			)
+
+
+class TestComplaintIntakeAndReports(FrappeTestCase):
+	def test_email_to_the_complaints_inbox_creates_a_complaint(self):
+		from frappe.email.receive import InboundMail
+
+		sender = "li.wei@cs-test-customer.example"
+		if not frappe.db.exists("Contact Email", {"email_id": sender}):
+			contact = frappe.get_doc({"doctype": "Contact", "first_name": "Li Wei"})
+			contact.add_email(sender, is_primary=True)
+			contact.append("links", {"link_doctype": "Customer", "link_name": CUSTOMER})
+			contact.insert()
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_CS Complaints",
+				"email_id": "complaints@cs-test.example",
+				"enable_incoming": 0,
+				"enable_outgoing": 0,
+				"append_to": "Customer Complaint",
+			}
+		)
+		raw = (
+			f"From: Li Wei <{sender}>\r\nTo: complaints@cs-test.example\r\n"
+			"Subject: Late delivery of order 4711\r\nMessage-ID: <cs-test-intake@cs-test.example>\r\n"
+			"Date: Mon, 5 Jan 2026 09:00:00 +0800\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+			"The goods promised for Friday have not arrived.\r\n"
+		)
+		account.insert()
+		communication = InboundMail(raw.encode(), account).process()
+		self.assertEqual(communication.reference_doctype, "Customer Complaint")
+		complaint = frappe.get_doc("Customer Complaint", communication.reference_name)
+		self.assertEqual(complaint.customer, CUSTOMER)
+		self.assertEqual(complaint.channel, "E-mail")
+		self.assertEqual(complaint.subject, "Late delivery of order 4711")
+		self.assertIn("have not arrived", complaint.description)
+		self.assertEqual(complaint.workflow_state, rules.RECEIVED)
+
+	def test_reports_count_timeliness(self):
+		from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+		from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
+
+		on_time = new_complaint(customer=CUSTOMER, received_on=datetime(2025, 3, 3, 9, 0))
+		late = new_complaint(customer=CUSTOMER, received_on=datetime(2025, 3, 4, 9, 0))
+		for doc, issued in ((on_time, datetime(2025, 3, 3, 10, 0)), (late, datetime(2025, 3, 4, 15, 0))):
+			frappe.db.set_value(
+				doc.doctype, doc.name, {"workflow_state": rules.SHEET_ISSUED, "sheet_issued_on": issued}
+			)
+		filters = {"from_date": "2025-03-01", "to_date": "2025-03-31", "customer": CUSTOMER}
+
+		_columns, rows = complaint_tracking_ledger.execute(filters)
+		by_name = {row.name: row for row in rows}
+		self.assertEqual(by_name[on_time.name].sheet_on_time, "Yes")
+		self.assertEqual(by_name[late.name].sheet_on_time, "No")
+
+		_columns, rows, _message, chart = complaint_statistics.execute({**filters, "group_by": "Month"})
+		(month,) = rows
+		self.assertEqual((month.grp, month.complaints, month.sheet_on_time_pct), ("2025-03", 2, 50.0))
+		self.assertEqual(month.repeat_complaints, 1)  # the second one repeats the first
+		self.assertEqual(chart["data"]["labels"], ["2025-03"])
+
+		with self.assertRaises(frappe.ValidationError):
+			complaint_statistics.execute({**filters, "group_by": "Colour"})
+		with self.assertRaises(frappe.ValidationError):
+			complaint_tracking_ledger.execute({"from_date": "2025-04-01", "to_date": "2025-03-01"})

@@ -1,0 +1,16 @@
+frappe.query_reports["Complaint Statistics"] = {
+	filters: [
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: ["Month", "Complaint Type", "Responsible Department", "Customer", "Item"].map((value) => ({
+				value,
+				label: __(value),
+			})),
+			default: "Month",
+			reqd: 1,
+		},
+		...cs_procedures.complaint_report_filters(),
+	],
+};

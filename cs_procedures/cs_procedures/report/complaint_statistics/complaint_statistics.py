@@ -1,0 +1,98 @@
+"""Complaint statistics (客户投诉统计表) by month, type, department, customer or item."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from cs_procedures.cs_procedures.report.complaint_filters import (
+	COUNTERMEASURE_COUNTED,
+	COUNTERMEASURE_ON_TIME,
+	SHEET_COUNTED,
+	SHEET_ON_TIME,
+	where_clause,
+)
+
+# group_by filter value -> (SQL expression, column label, column type, link target)
+GROUPS = {
+	"Month": ("date_format(c.received_on, '%%Y-%%m')", "Month", "Data", None),
+	"Complaint Type": ("c.complaint_type", "Complaint Type", "Data", None),
+	"Responsible Department": ("c.responsible_department", "Responsible Department", "Link", "Department"),
+	"Customer": ("c.customer", "Customer", "Link", "Customer"),
+	"Item": ("c.item_code", "Item", "Link", "Item"),
+}
+# a repeat complaint: the same customer complained of the same type in the 365 days before
+REPEAT = """exists (select 1 from `tabCustomer Complaint` p
+	where p.customer = c.customer and p.complaint_type = c.complaint_type and p.docstatus < 2
+	and p.received_on < c.received_on and p.received_on >= c.received_on - interval 365 day)"""
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	group_by = filters.group_by or "Month"
+	if group_by not in GROUPS:
+		frappe.throw(_("Cannot group complaints by {0}.").format(group_by), title=_("Invalid Filters"))
+	expression, label, fieldtype, options = GROUPS[group_by]
+	where, values = where_clause(filters)
+	rows = frappe.db.sql(
+		f"""
+		select {expression} as grp,
+			count(*) as complaints,
+			sum(c.workflow_state = 'Closed') as closed,
+			100 * sum({SHEET_COUNTED} and {SHEET_ON_TIME}) / nullif(sum({SHEET_COUNTED}), 0) as sheet_on_time_pct,
+			100 * sum({COUNTERMEASURE_COUNTED} and {COUNTERMEASURE_ON_TIME})
+				/ nullif(sum({COUNTERMEASURE_COUNTED}), 0) as countermeasure_on_time_pct,
+			avg(case when c.workflow_state = 'Closed'
+				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
+			sum(c.loss_amount) as loss_amount,
+			sum({REPEAT}) as repeat_complaints
+		from `tabCustomer Complaint` c
+		where {where}
+		group by grp
+		order by grp
+		""",
+		values,
+		as_dict=True,
+	)
+	for row in rows:
+		if group_by == "Complaint Type":
+			row.grp = _(row.grp)
+		for field in ("sheet_on_time_pct", "countermeasure_on_time_pct", "mean_hours_to_close"):
+			row[field] = None if row[field] is None else flt(row[field], 1)
+	return columns(label, fieldtype, options), rows, None, chart(rows)
+
+
+def columns(label, fieldtype, options):
+	def col(fieldname, label, fieldtype="Int", options=None, width=110):
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": fieldtype,
+			"options": options,
+			"width": width,
+		}
+
+	return [
+		col("grp", _(label), fieldtype, options, 180),
+		col("complaints", _("Complaints")),
+		col("closed", _("Closed")),
+		col("sheet_on_time_pct", _("Sheet Issued On Time %"), "Percent", width=140),
+		col("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
+		col("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140),
+		col("loss_amount", _("Loss Amount"), "Currency", width=120),
+		col("repeat_complaints", _("Repeat Complaints"), width=130),
+	]
+
+
+def chart(rows):
+	if not rows:
+		return None
+	return {
+		"data": {
+			"labels": [row.grp or _("Not Set") for row in rows],
+			"datasets": [
+				{"name": _("Complaints"), "values": [row.complaints for row in rows]},
+				{"name": _("Repeat Complaints"), "values": [int(row.repeat_complaints or 0) for row in rows]},
+			],
+		},
+		"type": "bar",
+	}

@@ -1,0 +1,85 @@
+"""客户投诉案件追踪表: one line per complaint with its deadlines, timeliness and outcome."""
+
+import frappe
+from frappe import _
+
+from cs_procedures.cs_procedures.report.complaint_filters import (
+	COUNTERMEASURE_COUNTED,
+	COUNTERMEASURE_ON_TIME,
+	SHEET_COUNTED,
+	SHEET_ON_TIME,
+	where_clause,
+)
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	where, values = where_clause(filters)
+	if filters.open_only:
+		where += " and c.docstatus = 0"
+	if filters.overdue_only:
+		where += " and c.is_overdue = 1"
+	rows = frappe.db.sql(
+		f"""
+		select c.name, c.received_on, c.customer, c.customer_name, c.complaint_type, c.urgency, c.subject,
+			c.delivery_note, c.item_code, c.qty, c.defect_qty, c.defect_rate, c.responsible_department,
+			c.workflow_state, c.follower, c.sheet_due_by, c.sheet_issued_on,
+			case when {SHEET_COUNTED} then {SHEET_ON_TIME} end as sheet_on_time,
+			c.countermeasure_due_by, c.countermeasure_approved_on,
+			case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end as countermeasure_on_time,
+			c.replied_on, c.closed_on, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount
+		from `tabCustomer Complaint` c
+		where {where}
+		order by c.received_on desc
+		""",
+		values,
+		as_dict=True,
+	)
+	yes, no = _("Yes"), _("No")
+	for row in rows:
+		for field in ("sheet_on_time", "countermeasure_on_time"):
+			row[field] = None if row[field] is None else (yes if row[field] else no)
+		row.workflow_state = _(row.workflow_state) if row.workflow_state else None
+		row.complaint_type = _(row.complaint_type)
+	return columns(), rows
+
+
+def columns():
+	def col(fieldname, label, fieldtype="Data", options=None, width=120):
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": fieldtype,
+			"options": options,
+			"width": width,
+		}
+
+	return [
+		col("name", _("Complaint"), "Link", "Customer Complaint", 150),
+		col("received_on", _("Received On"), "Datetime", width=150),
+		col("customer", _("Customer"), "Link", "Customer"),
+		col("customer_name", _("Customer Name"), width=160),
+		col("complaint_type", _("Complaint Type"), width=100),
+		col("urgency", _("Urgency"), width=90),
+		col("subject", _("Subject"), width=200),
+		col("delivery_note", _("Delivery Note"), "Link", "Delivery Note"),
+		col("item_code", _("Item"), "Link", "Item"),
+		col("qty", _("Quantity Concerned"), "Float", width=90),
+		col("defect_qty", _("Defective Quantity"), "Float", width=90),
+		col("defect_rate", _("Defect Rate"), "Percent", width=90),
+		col("responsible_department", _("Responsible Department"), "Link", "Department", 160),
+		col("workflow_state", _("Status"), width=150),
+		col("follower", _("Follower"), "Link", "User"),
+		col("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
+		col("sheet_issued_on", _("Sheet Issued On"), "Datetime", width=150),
+		col("sheet_on_time", _("Sheet On Time"), width=90),
+		col("countermeasure_due_by", _("Countermeasure Due By"), "Datetime", width=150),
+		col("countermeasure_approved_on", _("Countermeasure Approved On"), "Datetime", width=150),
+		col("countermeasure_on_time", _("Countermeasure On Time"), width=90),
+		col("replied_on", _("Replied On"), "Datetime", width=150),
+		col("closed_on", _("Closed On"), "Datetime", width=150),
+		col("is_overdue", _("Overdue"), "Check", width=80),
+		col("escalated_to_vp", _("Escalated to Vice President"), "Check", width=80),
+		col("handling_method", _("Handling Method"), width=100),
+		col("loss_amount", _("Loss Amount"), "Currency", width=110),
+	]

@@ -1,0 +1,28 @@
+"""Connections to Customer Complaint on ERPNext's own dashboards (override_doctype_dashboards)."""
+
+from frappe import _
+
+
+def _with_complaints(data, fieldname: str):
+	if fieldname != data.get("fieldname"):
+		data.setdefault("non_standard_fieldnames", {})["Customer Complaint"] = fieldname
+	data.setdefault("transactions", []).append(
+		{"label": _("Customer Service"), "items": ["Customer Complaint"]}
+	)
+	return data
+
+
+def customer(data):
+	return _with_complaints(data, "customer")
+
+
+def sales_order(data):
+	return _with_complaints(data, "sales_order")
+
+
+def delivery_note(data):
+	return _with_complaints(data, "delivery_note")
+
+
+def sales_invoice(data):
+	return _with_complaints(data, "sales_invoice")

@@ -1,0 +1,76 @@
+app_name = "cs_procedures"
+app_title = "CS Procedures"
+app_publisher = "cs_procedures developers"
+app_description = "ISO 9001 customer-service procedures (complaints, satisfaction surveys, order review, customer property) on ERPNext"
+app_email = "cs-procedures@example.com"
+app_license = "mit"
+required_apps = ["frappe/erpnext"]
+
+after_install = "cs_procedures.install.after_install"
+
+fixtures = [
+	{"dt": "Role", "filters": [["name", "like", "CS %"]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Received",
+					"Sheet Issued",
+					"Escalated to VP",
+					"Countermeasure Approved",
+					"Replied",
+					"Awaiting Verification",
+					"Verified",
+					"Closed",
+					"Not Accepted",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Issue Sheet",
+					"Escalate to VP",
+					"Not Accept",
+					"Assign Department",
+					"Approve Countermeasure",
+					"Reply to Customer",
+					"Request Verification",
+					"Confirm Effective",
+					"Not Effective",
+					"Close",
+				],
+			]
+		],
+	},
+	{"dt": "Workflow", "filters": [["name", "in", ["Customer Complaint"]]]},
+]
+
+app_include_js = "cs_procedures.bundle.js"
+
+override_doctype_dashboards = {
+	"Customer": "cs_procedures.dashboards.customer",
+	"Sales Order": "cs_procedures.dashboards.sales_order",
+	"Delivery Note": "cs_procedures.dashboards.delivery_note",
+	"Sales Invoice": "cs_procedures.dashboards.sales_invoice",
+}
+
+doc_events = {
+	"Communication": {
+		"on_update": "cs_procedures.events.describe_complaint_from_email",
+	},
+}
+
+scheduler_events = {
+	"cron": {
+		"*/10 * * * *": ["cs_procedures.tasks.sweep_overdue_complaints"],
+	},
+}

@@ -1,0 +1,1 @@
+"""Pure procedure rules: no Frappe import here, so they run and test anywhere."""

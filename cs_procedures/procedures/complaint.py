@@ -1,0 +1,151 @@
+"""Rules of the customer complaint procedure (客户抱怨处理单), free of Frappe.
+
+The controller of Customer Complaint and the scheduled sweep call these; the
+site only supplies values read from the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from cs_procedures.procedures.calendar import WorkingCalendar, add_working_hours
+
+# Workflow states, as named in the "Customer Complaint" workflow fixture.
+RECEIVED = "Received"
+SHEET_ISSUED = "Sheet Issued"
+ESCALATED = "Escalated to VP"
+APPROVED = "Countermeasure Approved"
+REPLIED = "Replied"
+AWAITING_VERIFICATION = "Awaiting Verification"
+VERIFIED = "Verified"
+CLOSED = "Closed"
+NOT_ACCEPTED = "Not Accepted"
+
+# Deadline stages (the Select options of `deadline_stage`).
+STAGE_SHEET = "Sheet Issue"
+STAGE_COUNTERMEASURE = "Countermeasure"
+STAGE_REPLY = "Customer Required By"
+STAGE_ACTIONS = "Countermeasure Actions"
+
+# Breach levels recorded on the complaint by the sweep.
+ON_TIME, NOTIFIED, ESCALATED_TO_VP = 0, 1, 2
+
+# Fields that must hold a value before a complaint may enter a state, and on
+# some transitions only (keyed by (from, to)).
+REQUIRED_TO_ENTER = {
+	SHEET_ISSUED: ("responsible_department",),
+	NOT_ACCEPTED: ("not_accepted_reason",),
+	APPROVED: ("countermeasures",),
+	REPLIED: ("reply_summary",),
+	VERIFIED: ("verification_result",),
+	CLOSED: ("verification_result", "handling_method"),
+}
+REQUIRED_ON_TRANSITION = {
+	(ESCALATED, SHEET_ISSUED): ("vp_decision",),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+	stage: str
+	due: datetime
+
+
+@dataclass(frozen=True)
+class SweepStep:
+	"""What the sweep does to one complaint: its action, the new breach level
+	and when the complaint next needs looking at (None: not before it moves)."""
+
+	action: str | None  # "notify", "escalate" or nothing to do yet
+	level: int
+	next_check: datetime | None
+
+
+def route_department(complaint_type: str | None, mapping: Mapping[str, str]) -> str | None:
+	"""The department responsible for a complaint type (003 §3.7-3.9)."""
+	return mapping.get(complaint_type or "")
+
+
+def defect_rate(qty: float | None, defect_qty: float | None) -> float:
+	"""Defective share of the complained quantity, in percent."""
+	if not qty or not defect_qty:
+		return 0.0
+	return round(100.0 * defect_qty / qty, 2)
+
+
+def sheet_due_by(received_on: datetime, hours: float, calendar: WorkingCalendar) -> datetime:
+	"""The complaint sheet must be issued within `hours` working hours of receipt (000 §3.1.1)."""
+	return add_working_hours(received_on, hours, calendar)
+
+
+def countermeasure_due_by(issued_on: datetime, hours: float, calendar: WorkingCalendar) -> datetime:
+	"""The 5W1H countermeasure must be filled and approved within `hours` working hours of issue (000 §3.2.4)."""
+	return add_working_hours(issued_on, hours, calendar)
+
+
+def current_deadline(
+	state: str | None,
+	sheet_due: datetime | None,
+	countermeasure_due: datetime | None,
+	customer_required_by: datetime | None,
+	open_action_dues: Iterable[datetime] = (),
+) -> Deadline | None:
+	"""The deadline the complaint is working towards in its state, if any."""
+	if state in (RECEIVED, None) and sheet_due:
+		return Deadline(STAGE_SHEET, sheet_due)
+	if state == ESCALATED:
+		if countermeasure_due:
+			return Deadline(STAGE_COUNTERMEASURE, countermeasure_due)
+		return Deadline(STAGE_SHEET, sheet_due) if sheet_due else None
+	if state == SHEET_ISSUED and countermeasure_due:
+		return Deadline(STAGE_COUNTERMEASURE, countermeasure_due)
+	if state == APPROVED and customer_required_by:
+		return Deadline(STAGE_REPLY, customer_required_by)
+	if state == REPLIED:
+		dues = list(open_action_dues)
+		if dues:
+			return Deadline(STAGE_ACTIONS, min(dues))
+	return None
+
+
+def sweep_step(
+	level: int,
+	deadline: datetime | None,
+	now: datetime,
+	escalate_after_hours: float,
+	calendar: WorkingCalendar,
+) -> SweepStep:
+	"""One look of the overdue sweep at one complaint.
+
+	A breached deadline first notifies the follower and the department head;
+	if the stage is still breached `escalate_after_hours` working hours later,
+	the complaint goes to the vice president. Each happens once per stage.
+	"""
+	if deadline is None or level >= ESCALATED_TO_VP:
+		return SweepStep(None, level, None)
+	if now < deadline:
+		return SweepStep(None, level, deadline)
+	escalate_at = add_working_hours(deadline, escalate_after_hours, calendar)
+	if level == ON_TIME:
+		return SweepStep("notify", NOTIFIED, escalate_at)
+	if now >= escalate_at:
+		return SweepStep("escalate", ESCALATED_TO_VP, None)
+	return SweepStep(None, level, escalate_at)
+
+
+def missing_fields(old_state: str | None, new_state: str, values: Mapping) -> list[str]:
+	"""Fields still empty that the transition old_state -> new_state needs."""
+	needed = REQUIRED_TO_ENTER.get(new_state, ()) + REQUIRED_ON_TRANSITION.get((old_state, new_state), ())
+	return [field for field in needed if not values.get(field)]
+
+
+def closure_blockers(action_statuses: Iterable[str], verified: bool) -> list[str]:
+	"""Why a complaint cannot be verified or closed yet: open actions, no verification."""
+	blockers = []
+	if any(status != "Done" for status in action_statuses):
+		blockers.append("open_actions")
+	if not verified:
+		blockers.append("unverified")
+	return blockers

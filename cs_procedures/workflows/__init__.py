@@ -1,0 +1,1 @@
+"""Python used by the workflows: who may act, what a transition records."""

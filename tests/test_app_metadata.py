@@ -1,0 +1,176 @@
+"""Checks of the app's metadata: well-formed, consistent, resolvable, translated."""
+
+import ast
+import csv
+import re
+
+import pytest
+
+from cs_procedures.procedures import complaint as rules
+from tests.app_strings import APP, MODULE, doctype_files, js_strings, load, meta_strings, python_strings
+
+# Doctypes of Frappe and ERPNext the app links to.
+PLATFORM_DOCTYPES = {
+	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
+	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State",
+}  # fmt: skip
+APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
+
+
+def scrub(name):
+	return name.lower().replace(" ", "_").replace("-", "_")
+
+
+@pytest.mark.parametrize("path", doctype_files(), ids=lambda p: p.stem)
+def test_doctype_json_is_consistent(path):
+	doctype = load(path)
+	assert doctype["doctype"] == "DocType"
+	assert scrub(doctype["name"]) == path.stem == path.parent.name
+	assert doctype["module"] == "CS Procedures"
+	fieldnames = [df["fieldname"] for df in doctype["fields"]]
+	assert len(fieldnames) == len(set(fieldnames)), "duplicate fieldnames"
+	assert doctype["field_order"] == fieldnames
+	for df in doctype["fields"]:
+		if df["fieldtype"] in ("Link", "Table"):
+			assert df["options"] in PLATFORM_DOCTYPES | APP_DOCTYPES, df["fieldname"]
+		if df.get("fetch_from"):
+			link = df["fetch_from"].split(".")[0]
+			assert link in fieldnames
+	if not doctype.get("istable"):
+		assert doctype["permissions"], "every doctype sets its permissions"
+		assert all(p["role"] != "All" and p["role"] != "Guest" for p in doctype["permissions"])
+	controller = path.with_suffix(".py")
+	tree = ast.parse(controller.read_text())
+	classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+	assert doctype["name"].replace(" ", "") in classes
+	assert (path.parent / "__init__.py").exists()
+
+
+def test_customer_complaint_naming_and_email_intake():
+	doctype = load(MODULE / "doctype/customer_complaint/customer_complaint.json")
+	fields = {df["fieldname"]: df for df in doctype["fields"]}
+	assert doctype["autoname"] == "naming_series:"
+	assert fields["naming_series"]["options"] == "CC-.YYYY.-.#####"
+	assert (
+		doctype["email_append_to"]
+		and doctype["sender_field"] in fields
+		and doctype["subject_field"] in fields
+	)
+	assert fields["next_sweep_at"].get("search_index"), "the sweep's filter column must be indexed"
+
+
+def test_workflow_matches_the_procedure():
+	(workflow,) = load(APP / "fixtures/workflow.json")
+	states = {s["workflow_state_name"] for s in load(APP / "fixtures/workflow_state.json")}
+	actions = {a["workflow_action_name"] for a in load(APP / "fixtures/workflow_action_master.json")}
+	roles = {r["name"] for r in load(APP / "fixtures/role.json")}
+	procedure_states = {
+		value
+		for name, value in vars(rules).items()
+		if name.isupper() and isinstance(value, str) and value in states
+	}
+	assert {s["state"] for s in workflow["states"]} == states == procedure_states
+	assert workflow["states"][0]["state"] == rules.RECEIVED
+	final = {s["state"] for s in workflow["states"] if s["doc_status"] == "1"}
+	assert final == {rules.CLOSED, rules.NOT_ACCEPTED}
+	for t in workflow["transitions"]:
+		assert t["state"] in states and t["next_state"] in states and t["action"] in actions
+		assert t["allowed"] in roles
+	for s in workflow["states"]:
+		assert s["allow_edit"] in roles
+	# every state can be reached from Received and every non-final state can be left
+	reachable, frontier = {rules.RECEIVED}, [rules.RECEIVED]
+	while frontier:
+		state = frontier.pop()
+		for t in workflow["transitions"]:
+			if t["state"] == state and t["next_state"] not in reachable:
+				reachable.add(t["next_state"])
+				frontier.append(t["next_state"])
+	assert reachable == states
+	assert {t["state"] for t in workflow["transitions"]} == states - final
+
+
+def test_roles_with_permissions_exist():
+	roles = {r["name"] for r in load(APP / "fixtures/role.json")} | {"System Manager"}
+	for path in doctype_files():
+		for perm in load(path)["permissions"]:
+			assert perm["role"] in roles, (path.stem, perm["role"])
+
+
+def _hook_paths():
+	tree = ast.parse((APP / "hooks.py").read_text())
+	for node in ast.walk(tree):
+		if (
+			isinstance(node, ast.Constant)
+			and isinstance(node.value, str)
+			and re.fullmatch(r"cs_procedures(\.\w+)+", node.value)
+			and not node.value.endswith((".js", ".css"))
+		):
+			yield node.value
+
+
+@pytest.mark.parametrize("dotted", sorted(set(_hook_paths())))
+def test_hook_paths_resolve(dotted):
+	module, _, function = dotted.rpartition(".")
+	path = APP.parent / (module.replace(".", "/") + ".py")
+	assert path.exists(), path
+	names = {node.name for node in ast.parse(path.read_text()).body if isinstance(node, ast.FunctionDef)}
+	assert function in names
+
+
+def test_hook_assets_exist():
+	tree = ast.parse((APP / "hooks.py").read_text())
+	values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+	bundle = ast.literal_eval(values["app_include_js"])
+	assert (APP / "public/js" / bundle).exists()
+
+
+@pytest.mark.parametrize("path", sorted(MODULE.glob("report/*/*.json")), ids=lambda p: p.stem)
+def test_reports_resolve(path):
+	report = load(path)
+	assert report["module"] == "CS Procedures" and report["is_standard"] == "Yes"
+	assert report["ref_doctype"] in APP_DOCTYPES | PLATFORM_DOCTYPES
+	source = path.with_suffix(".py")
+	assert "execute" in {n.name for n in ast.parse(source.read_text()).body if isinstance(n, ast.FunctionDef)}
+	assert f'frappe.query_reports["{report["name"]}"]' in path.with_suffix(".js").read_text()
+
+
+def test_workspace_refers_to_existing_records():
+	(path,) = MODULE.glob("workspace/*/*.json")
+	workspace = load(path)
+	cards = {load(p)["name"] for p in MODULE.glob("number_card/*/*.json")}
+	charts = {load(p)["name"] for p in MODULE.glob("dashboard_chart/*/*.json")}
+	reports = {load(p)["name"] for p in MODULE.glob("report/*/*.json")}
+	assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards
+	assert {c["chart_name"] for c in workspace["charts"]} <= charts
+	for link in workspace["links"]:
+		if link["type"] == "Link":
+			known = (
+				reports
+				if link["link_type"] == "Report"
+				else APP_DOCTYPES | PLATFORM_DOCTYPES | {"Quality Action"}
+			)
+			assert link["link_to"] in known
+
+
+def zh_translations():
+	with open(APP / "translations/zh.csv", newline="", encoding="utf-8") as f:
+		return {row[0]: row[1] for row in csv.reader(f) if row}
+
+
+def test_every_user_facing_string_has_a_zh_translation():
+	zh = zh_translations()
+	missing = sorted(
+		{
+			f"{path.relative_to(APP)}: {text}"
+			for source in (python_strings(), js_strings(), meta_strings())
+			for path, text in source
+			if text not in zh
+		}
+	)
+	assert not missing, "\n".join(missing)
+
+
+def test_translations_keep_placeholders():
+	for source, target in zh_translations().items():
+		assert sorted(re.findall(r"\{\d\}", source)) == sorted(re.findall(r"\{\d\}", target)), source
