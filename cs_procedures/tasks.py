@@ -18,11 +18,14 @@ def sweep_overdue_complaints(now=None) -> int:
 	sweep does not grow with the archive. Returns how many complaints it acted on.
 	"""
 	now = now or now_datetime()
-	due = frappe.get_all(
-		"Customer Complaint",
-		filters={"next_sweep_at": ("<=", now), "docstatus": 0},
-		fields=["name", "breach_level", "next_deadline"],
-		order_by="next_sweep_at",
+	complaint = frappe.qb.DocType("Customer Complaint")
+	# the query builder keeps the plain range condition on the index (get_all would wrap it in ifnull)
+	due = (
+		frappe.qb.from_(complaint)
+		.select(complaint.name, complaint.breach_level, complaint.next_deadline)
+		.where((complaint.next_sweep_at <= now) & (complaint.docstatus == 0))
+		.orderby(complaint.next_sweep_at)
+		.run(as_dict=True)
 	)
 	if not due:
 		return 0

@@ -136,3 +136,8 @@ def make_complaint(source_doctype: str, source_name: str):
 			complaint.qty = abs(sum(flt(row.qty) for row in items))
 			complaint.batch_no = first.get("batch_no")
 	return complaint
+
+
+def on_doctype_update():
+	# repeat-complaint look-ups in Complaint Statistics: same customer and type, earlier dates
+	frappe.db.add_index("Customer Complaint", ["customer", "complaint_type", "received_on"])

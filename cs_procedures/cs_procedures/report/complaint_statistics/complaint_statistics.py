@@ -20,10 +20,13 @@ GROUPS = {
 	"Customer": ("c.customer", "Customer", "Link", "Customer"),
 	"Item": ("c.item_code", "Item", "Link", "Item"),
 }
-# a repeat complaint: the same customer complained of the same type in the 365 days before
-REPEAT = """exists (select 1 from `tabCustomer Complaint` p
-	where p.customer = c.customer and p.complaint_type = c.complaint_type and p.docstatus < 2
-	and p.received_on < c.received_on and p.received_on >= c.received_on - interval 365 day)"""
+# A repeat complaint: the same customer complained of the same type in the 365 days before.
+# LAG() over one sorted pass finds each complaint's predecessor, earlier complaints included.
+PREVIOUS = """join (
+		select name, lag(received_on) over (partition by customer, complaint_type order by received_on) as previous_on
+		from `tabCustomer Complaint`
+		where docstatus < 2 {since}
+	) r on r.name = c.name"""
 
 
 def execute(filters=None):
@@ -33,6 +36,8 @@ def execute(filters=None):
 		frappe.throw(_("Cannot group complaints by {0}.").format(group_by), title=_("Invalid Filters"))
 	expression, label, fieldtype, options = GROUPS[group_by]
 	where, values = where_clause(filters)
+	since = "and received_on >= %(from_date)s - interval 365 day" if filters.from_date else ""
+	previous = PREVIOUS.format(since=since)
 	rows = frappe.db.sql(
 		f"""
 		select {expression} as grp,
@@ -44,8 +49,9 @@ def execute(filters=None):
 			avg(case when c.workflow_state = 'Closed'
 				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
 			sum(c.loss_amount) as loss_amount,
-			sum({REPEAT}) as repeat_complaints
+			sum(r.previous_on >= c.received_on - interval 365 day) as repeat_complaints
 		from `tabCustomer Complaint` c
+		{previous}
 		where {where}
 		group by grp
 		order by grp

@@ -1,0 +1,129 @@
+"""Benchmark of the complaint sweep and statistics at archive scale.
+
+    bench --site dev.localhost execute cs_procedures.benchmarks.complaints.run
+    bench --site dev.localhost execute cs_procedures.benchmarks.complaints.run --kwargs "{'total': 20000}"
+
+Seeds complaints named BENCH-… with bulk inserts: 1 % open (all with a running
+deadline, 10 of them breached), the rest closed. It times the overdue sweep with
+1,000 and with `total` closed complaints beside the same open ones, then the
+statistics report and the ledger over the whole archive, and removes what it seeded.
+"""
+
+import random
+import statistics
+import time
+from datetime import timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
+from cs_procedures.tasks import sweep_overdue_complaints
+
+PREFIX = "BENCH-"
+BREACHED = 10
+FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series", "customer",
+	"customer_name", "channel", "received_on", "complaint_type", "urgency", "subject", "description",
+	"responsible_department", "workflow_state", "sheet_due_by", "sheet_issued_on", "countermeasure_due_by",
+	"countermeasure_approved_on", "closed_on", "deadline_stage", "next_deadline", "next_sweep_at",
+	"breach_level", "is_overdue", "loss_amount", "item_code",
+)  # fmt: skip
+TYPES = ("Quality", "Quantity", "Delivery", "Service", "Coordination", "Other")
+
+
+def run(total: int = 100_000, keep: int = 0):
+	frappe.only_for("System Manager")
+	rng = random.Random(2026)
+	now = now_datetime()
+	customers = frappe.get_all("Customer", pluck="name", limit=200) or frappe.throw(
+		"No customers in this site"
+	)
+	items = frappe.get_all("Item", pluck="name", limit=50) or [None]
+	cleanup()
+	open_count = max(total // 100, BREACHED)
+	serial = iter(range(1, 10**9))
+
+	def seed(count: int, closed: bool):
+		rows = []
+		for _ in range(count):
+			received = now - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600))
+			issued = received + timedelta(hours=rng.choice((0.5, 1, 1.5, 2.5)))
+			due = now + timedelta(hours=rng.randint(2, 200))
+			customer = rng.choice(customers)
+			rows.append(
+				(
+					f"{PREFIX}{next(serial):07d}", now, now, "Administrator", "Administrator", 1 if closed else 0, 0,
+					"CC-.YYYY.-.#####", customer, customer, "Phone", received, rng.choice(TYPES), "Normal",
+					"Benchmark complaint", "Seeded by the benchmark.", None, "Closed" if closed else "Sheet Issued",
+					received + timedelta(hours=2), issued, issued + timedelta(hours=4),
+					issued + timedelta(hours=rng.choice((2, 3, 5))) if closed else None,
+					issued + timedelta(days=rng.randint(1, 20)) if closed else None,
+					None if closed else "Countermeasure", None if closed else due, None if closed else due,
+					0, 0, rng.randint(0, 3000) if closed else 0, rng.choice(items),
+				)
+			)  # fmt: skip
+		frappe.db.bulk_insert("Customer Complaint", FIELDS, rows, chunk_size=5000)
+
+	def breach(count: int):
+		"""Let `count` open complaints' deadlines pass, as if an hour ago."""
+		frappe.db.sql(
+			"""update `tabCustomer Complaint` set next_deadline = %(past)s, next_sweep_at = %(past)s,
+			breach_level = 0, is_overdue = 0 where name like %(prefix)s and docstatus = 0
+			order by name limit %(count)s""",
+			{"past": now - timedelta(hours=1), "prefix": f"{PREFIX}%", "count": count},
+		)
+
+	def time_sweep():
+		runs = []
+		for _ in range(3):
+			breach(BREACHED)
+			started = time.perf_counter()
+			acted = sweep_overdue_complaints(now)
+			runs.append(time.perf_counter() - started)
+		started = time.perf_counter()
+		idle = sweep_overdue_complaints(now)
+		idle_time = time.perf_counter() - started
+		closed = frappe.db.count("Customer Complaint", {"name": ("like", f"{PREFIX}%"), "docstatus": 1})
+		print(
+			f"sweep with {closed:>7,} closed + {open_count:,} open ({acted} breached): "
+			f"median {statistics.median(runs) * 1000:7.1f} ms; nothing due: {idle_time * 1000:6.1f} ms (acted on {idle})"
+		)
+
+	try:
+		seed(open_count, closed=False)
+		seed(1_000, closed=True)
+		frappe.db.commit()
+		time_sweep()
+		seed(total - 1_000 - open_count, closed=True)
+		frappe.db.commit()
+		time_sweep()
+		plan = frappe.db.sql(
+			"explain select name from `tabCustomer Complaint` where next_sweep_at <= %s and docstatus = 0",
+			now,
+			as_dict=True,
+		)
+		print(f"sweep query plan: key={plan[0].get('key')} rows={plan[0].get('rows')}")
+		for label, report, filters in (
+			("statistics by month", complaint_statistics, {"group_by": "Month"}),
+			("statistics by customer", complaint_statistics, {"group_by": "Customer"}),
+			("ledger, open only", complaint_tracking_ledger, {"open_only": 1}),
+		):
+			started = time.perf_counter()
+			result = report.execute(filters)
+			print(f"{label:<24} {time.perf_counter() - started:6.2f} s ({len(result[1]):,} rows)")
+	finally:
+		if not keep:
+			cleanup()
+
+
+def cleanup():
+	for table, column in (
+		("tabCustomer Complaint", "name"),
+		("tabComment", "reference_name"),
+		("tabToDo", "reference_name"),
+		("tabNotification Log", "document_name"),
+	):
+		frappe.db.sql(f"delete from `{table}` where `{column}` like %s", f"{PREFIX}%")
+	frappe.db.commit()
