@@ -19,6 +19,11 @@ def after_install():
 	set_default_routing()
 
 
+def before_uninstall():
+	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
+	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
+
+
 def set_default_routing():
 	"""Map complaint types to the default company's departments, where they exist."""
 	settings = frappe.get_single("CS Settings")
