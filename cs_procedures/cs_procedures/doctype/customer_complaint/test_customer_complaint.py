@@ -108,6 +108,34 @@ def setUpModule():
 	frappe.db.commit()  # the module's fixtures outlive each test's rollback
 
 
+DEMO_ITEM = "_CS Test Dryer"
+
+
+def make_delivery_note(qty):
+	"""A submitted Delivery Note of the test customer (negative stock allowed for the test)."""
+	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
+	if not frappe.db.exists("Item", DEMO_ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": DEMO_ITEM,
+				"item_group": "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": 80,
+			}
+		).insert()
+	warehouse = frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")
+	return frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company(),
+			"customer": CUSTOMER,
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
+		}
+	).submit()
+
+
 def new_complaint(**values):
 	doc = frappe.get_doc(
 		{
@@ -345,6 +373,27 @@ class TestCustomerComplaint(FrappeTestCase):
 			self.assertEqual(
 				(data.non_standard_fieldnames or {}).get("Customer Complaint", data.fieldname), fieldname
 			)
+
+	def test_make_complaint_from_a_delivery_and_its_return(self):
+		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+		delivery = make_delivery_note(qty=50)
+		draft = make_complaint("Delivery Note", delivery.name)
+		self.assertEqual((draft.customer, draft.delivery_note), (CUSTOMER, delivery.name))
+		self.assertEqual((draft.item_code, draft.qty, draft.channel), (DEMO_ITEM, 50, "Phone"))
+
+		returned = make_sales_return(delivery.name)
+		returned.items[0].qty = -5
+		returned.submit()
+		draft = make_complaint("Delivery Note", returned.name)
+		self.assertEqual((draft.return_delivery_note, draft.delivery_note), (returned.name, delivery.name))
+		self.assertEqual((draft.channel, draft.handling_method, draft.qty), ("Returned Goods", "Return", 5))
+		draft.update({"complaint_type": "Quality", "subject": "Returned: cracked", "description": "Cracked."})
+		draft.insert()
+		data = frappe.get_meta("Delivery Note").get_dashboard_data()
+		fieldname = (data.non_standard_fieldnames or {}).get("Customer Complaint", data.fieldname)
+		linked = frappe.get_all("Customer Complaint", {fieldname: delivery.name})
+		self.assertEqual(len(linked), 1)
 
 
 class TestComplaintIntakeAndReports(FrappeTestCase):
