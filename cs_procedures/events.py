@@ -1,6 +1,7 @@
 """Document events on ERPNext and Frappe doctypes (registered in hooks.py doc_events)."""
 
 import frappe
+from frappe import _
 
 
 def describe_complaint_from_email(communication, method=None):
@@ -19,4 +20,17 @@ def describe_complaint_from_email(communication, method=None):
 			"description",
 			communication.content,
 			update_modified=False,
+		)
+
+
+def verify_survey_action_before_completion(action, method=None):
+	"""A Quality Action raised by a satisfaction survey closes only once its effect is verified (003 §5.1.5)."""
+	if (
+		action.get("cs_survey_campaign")
+		and action.status == "Completed"
+		and not action.get("cs_effect_verified")
+	):
+		frappe.throw(
+			_("Verify the effectiveness of the action before completing it."),
+			title=_("Effectiveness Not Verified"),
 		)

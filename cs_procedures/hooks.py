@@ -53,6 +53,7 @@ fixtures = [
 		],
 	},
 	{"dt": "Workflow", "filters": [["name", "in", ["Customer Complaint"]]]},
+	{"dt": "Custom Field", "filters": [["module", "=", "CS Procedures"]]},
 ]
 
 app_include_js = "cs_procedures.bundle.js"
@@ -68,10 +69,18 @@ doc_events = {
 	"Communication": {
 		"on_update": "cs_procedures.events.describe_complaint_from_email",
 	},
+	"Quality Action": {
+		"validate": "cs_procedures.events.verify_survey_action_before_completion",
+	},
 }
 
 scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["cs_procedures.tasks.sweep_overdue_complaints"],
 	},
+	"daily": [
+		"cs_procedures.tasks.create_scheduled_campaigns",
+		"cs_procedures.tasks.remind_survey_non_responders",
+		"cs_procedures.tasks.close_due_campaigns",
+	],
 }

@@ -15,8 +15,41 @@ DEFAULT_ROUTING = {
 }
 
 
+# The seed's questionnaire (003 附表一, 001 附件二): five items of 20 points, 100 in all.
+DEFAULT_SURVEY = {
+	"template_name": "Customer Satisfaction Survey",
+	"introduction": "Thank you for your support. Please rate each item; your answers help us improve. "
+	"感谢贵公司的支持与关照,请对下列各项评分,以帮助我们改进不足。",
+	"items": [
+		("Product Quality", "Our products meet your quality requirements", "产品质量满足贵公司的要求"),
+		("Delivery", "Deliveries arrive on time and in the right quantity", "交货及时、数量准确"),
+		("Service", "We respond quickly to your inquiries and complaints", "对咨询与抱怨的响应速度"),
+		("Staff", "Attitude and competence of our sales and service staff", "业务与服务人员的态度与专业水平"),
+		("Price", "Our prices are reasonable for the quality", "价格与质量相符"),
+	],
+}
+
+
 def after_install():
 	set_default_routing()
+	create_default_survey_template()
+
+
+def create_default_survey_template():
+	if frappe.db.exists("Satisfaction Survey Template", DEFAULT_SURVEY["template_name"]):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Template",
+			"template_name": DEFAULT_SURVEY["template_name"],
+			"introduction": DEFAULT_SURVEY["introduction"],
+			"is_default": 1,
+			"items": [
+				{"category": category, "question": question, "question_zh": question_zh, "max_score": 20}
+				for category, question, question_zh in DEFAULT_SURVEY["items"]
+			],
+		}
+	).insert(ignore_permissions=True)
 
 
 def before_uninstall():

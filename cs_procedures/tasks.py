@@ -3,10 +3,11 @@
 import frappe
 from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import add_days, cint, get_datetime, getdate, now_datetime
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.procedures import complaint as rules
+from cs_procedures.procedures import satisfaction
 from cs_procedures.workflows import complaint as workflow
 
 
@@ -86,3 +87,81 @@ def _send(doc, users, subject: str) -> None:
 				"from_user": "Administrator",
 			},
 		)
+
+
+def create_scheduled_campaigns(today=None) -> list[str]:
+	"""Create and send the automatic campaigns of CS Settings, once per schedule and period."""
+	today = getdate(today)
+	created = []
+	for row in get_settings().survey_schedules:
+		period = satisfaction.scheduled_period(row.frequency, today)
+		if not period:
+			continue
+		key = "|".join(
+			(row.frequency, row.audience, row.customer_group or "", row.territory or "", str(period[0]))
+		)
+		if frappe.db.exists("Satisfaction Survey Campaign", {"schedule_key": key}):
+			continue
+		campaign = frappe.get_doc(
+			{
+				"doctype": "Satisfaction Survey Campaign",
+				"title": _("{0} satisfaction survey {1} to {2}").format(
+					_(row.frequency), frappe.format(period[0], "Date"), frappe.format(period[1], "Date")
+				),
+				"template": row.template,
+				"period_start": period[0],
+				"period_end": period[1],
+				"send_date": today,
+				"reply_by": add_days(today, row.reply_within_days),
+				"audience": row.audience,
+				"customer_group": row.customer_group,
+				"territory": row.territory,
+				"schedule_key": key,
+			}
+		).insert(ignore_permissions=True)
+		campaign.send_invitations()
+		created.append(campaign.name)
+	return created
+
+
+def remind_survey_non_responders(today=None) -> int:
+	"""E-mail the next reminder step to invited customers who have not answered; never twice a step."""
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
+		send_survey_mail,
+	)
+
+	today = getdate(today)
+	steps = [cint(step) for step in (get_settings().survey_reminder_days or "").split(",") if cint(step) > 0]
+	if not steps:
+		return 0
+	pending = frappe.db.sql(
+		"""select r.name, r.reminders_sent, c.send_date, c.reply_by
+		from `tabSatisfaction Survey Response` r
+		join `tabSatisfaction Survey Campaign` c on c.name = r.campaign
+		where c.status = 'Sent' and r.status = 'Invited' and ifnull(r.email, '') != ''
+		and r.reminders_sent < %(steps)s""",
+		{"steps": len(steps)},
+		as_dict=True,
+	)
+	sent = 0
+	for row in pending:
+		if satisfaction.reminder_due(
+			getdate(row.send_date), getdate(row.reply_by), row.reminders_sent, today, steps
+		):
+			response = frappe.get_doc("Satisfaction Survey Response", row.name)
+			send_survey_mail(response, reminder=True)
+			response.db_set("reminders_sent", row.reminders_sent + 1, update_modified=False)
+			sent += 1
+	return sent
+
+
+def close_due_campaigns(today=None) -> list[str]:
+	"""Close the campaigns whose reply-by date has passed."""
+	due = frappe.get_all(
+		"Satisfaction Survey Campaign",
+		filters={"status": "Sent", "reply_by": ("<", getdate(today))},
+		pluck="name",
+	)
+	for name in due:
+		frappe.get_doc("Satisfaction Survey Campaign", name).close()
+	return due

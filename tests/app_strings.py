@@ -40,6 +40,16 @@ def js_strings():
 			yield path, match.group(2)
 
 
+JINJA_CALL = re.compile(r"""_\(\s*(["'])((?:\\.|(?!\1).)*)\1""")
+
+
+def template_strings():
+	"""Literal strings of _() in the app's Jinja templates (portal pages, e-mails)."""
+	for path in APP.rglob("*.html"):
+		for match in JINJA_CALL.finditer(path.read_text(encoding="utf-8")):
+			yield path, match.group(2)
+
+
 def meta_strings():
 	"""Labels, descriptions and Select options of the app's doctypes, workflow and desk records."""
 	for path in doctype_files():
@@ -52,7 +62,13 @@ def meta_strings():
 				for option in df["options"].split("\n"):
 					if option:
 						yield path, option
+	for path in doctype_files():
+		yield path, load(path)["name"]
 	fixtures = APP / "fixtures"
+	for field in load(fixtures / "custom_field.json"):
+		for key in ("label", "description"):
+			if field.get(key):
+				yield fixtures / "custom_field.json", field[key]
 	for name in ("workflow_state", "workflow_action_master", "role"):
 		for record in load(fixtures / f"{name}.json"):
 			yield fixtures / f"{name}.json", record["name"]

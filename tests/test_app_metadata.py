@@ -7,12 +7,22 @@ import re
 import pytest
 
 from cs_procedures.procedures import complaint as rules
-from tests.app_strings import APP, MODULE, doctype_files, js_strings, load, meta_strings, python_strings
+from tests.app_strings import (
+	APP,
+	MODULE,
+	doctype_files,
+	js_strings,
+	load,
+	meta_strings,
+	python_strings,
+	template_strings,
+)
 
 # Doctypes of Frappe and ERPNext the app links to.
 PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
-	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State",
+	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
+	"Quality Action", "Call Log", "ToDo",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 
@@ -163,7 +173,7 @@ def test_every_user_facing_string_has_a_zh_translation():
 	missing = sorted(
 		{
 			f"{path.relative_to(APP)}: {text}"
-			for source in (python_strings(), js_strings(), meta_strings())
+			for source in (python_strings(), js_strings(), meta_strings(), template_strings())
 			for path, text in source
 			if text not in zh
 		}

@@ -9,6 +9,14 @@ from frappe.tests.utils import FrappeTestCase
 from cs_procedures.cs_procedures.doctype.customer_complaint.customer_complaint import make_complaint
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.tasks import sweep_overdue_complaints
+from cs_procedures.testing import (
+	DEMO_ITEM,
+	ensure_customer,
+	ensure_department,
+	ensure_user,
+	make_delivery_note,
+	make_return,
+)
 
 # the links are created by the tests themselves, not from ERPNext's test records
 test_ignore = ["Sales Order", "Delivery Note", "Sales Invoice", "Item", "Batch", "Contact", "Department"]
@@ -22,42 +30,6 @@ CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
 
 
-def company():
-	return frappe.defaults.get_defaults().get("company") or frappe.get_all("Company", pluck="name")[0]
-
-
-def ensure_department(name):
-	existing = frappe.db.get_value("Department", {"department_name": name, "company": company()})
-	if existing:
-		return existing
-	return (
-		frappe.get_doc({"doctype": "Department", "department_name": name, "company": company()}).insert().name
-	)
-
-
-def ensure_user(email, roles, department=None):
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
-		)
-		user.insert()
-		user.add_roles(*roles)
-	if department and not frappe.db.exists("Employee", {"user_id": email}):
-		frappe.get_doc(
-			{
-				"doctype": "Employee",
-				"first_name": email.split("@")[0],
-				"gender": "Male",
-				"date_of_birth": "1990-01-01",
-				"date_of_joining": "2020-01-01",
-				"company": company(),
-				"department": department,
-				"user_id": email,
-				"status": "Active",
-			}
-		).insert()
-
-
 def setUpModule():
 	frappe.set_user("Administrator")
 	qa = ensure_department("CS Test Quality")
@@ -67,10 +39,7 @@ def setUpModule():
 	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
 	ensure_user(SALES_HEAD, ["CS Department Head", "CS Verifier"], sales)
 	ensure_user(VP, ["CS Vice President"])
-	if not frappe.db.exists("Customer", CUSTOMER):
-		frappe.get_doc(
-			{"doctype": "Customer", "customer_name": CUSTOMER, "customer_type": "Company"}
-		).insert()
+	ensure_customer(CUSTOMER)
 	if not frappe.db.exists("Holiday List", "_CS Test Holidays"):
 		frappe.get_doc(
 			{
@@ -106,34 +75,6 @@ def setUpModule():
 	)
 	settings.save()
 	frappe.db.commit()  # the module's fixtures outlive each test's rollback
-
-
-DEMO_ITEM = "_CS Test Dryer"
-
-
-def make_delivery_note(qty):
-	"""A submitted Delivery Note of the test customer (negative stock allowed for the test)."""
-	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
-	if not frappe.db.exists("Item", DEMO_ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": DEMO_ITEM,
-				"item_group": "All Item Groups",
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"valuation_rate": 80,
-			}
-		).insert()
-	warehouse = frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")
-	return frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": company(),
-			"customer": CUSTOMER,
-			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
-		}
-	).submit()
 
 
 def new_complaint(**values):
@@ -375,16 +316,12 @@ class TestCustomerComplaint(FrappeTestCase):
 			)
 
 	def test_make_complaint_from_a_delivery_and_its_return(self):
-		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
-
-		delivery = make_delivery_note(qty=50)
+		delivery = make_delivery_note(CUSTOMER, qty=50)
 		draft = make_complaint("Delivery Note", delivery.name)
 		self.assertEqual((draft.customer, draft.delivery_note), (CUSTOMER, delivery.name))
 		self.assertEqual((draft.item_code, draft.qty, draft.channel), (DEMO_ITEM, 50, "Phone"))
 
-		returned = make_sales_return(delivery.name)
-		returned.items[0].qty = -5
-		returned.submit()
+		returned = make_return(delivery.name, 5)
 		draft = make_complaint("Delivery Note", returned.name)
 		self.assertEqual((draft.return_delivery_note, draft.delivery_note), (returned.name, delivery.name))
 		self.assertEqual((draft.channel, draft.handling_method, draft.qty), ("Returned Goods", "Return", 5))

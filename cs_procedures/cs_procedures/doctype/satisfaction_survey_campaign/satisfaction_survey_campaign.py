@@ -1,0 +1,286 @@
+"""A satisfaction survey campaign: who is asked, the invitations, and the result (003 §5.3, 001)."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.model.document import Document
+from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
+
+from cs_procedures.procedures import satisfaction as rules
+from cs_procedures.workflows.complaint import assign, department_heads
+
+
+class SatisfactionSurveyCampaign(Document):
+	def validate(self):
+		if getdate(self.period_start) > getdate(self.period_end):
+			frappe.throw(_("The period must end after it starts."), title=_("Invalid Period"))
+		if getdate(self.reply_by) < getdate(self.send_date):
+			frappe.throw(_("Reply By cannot be before Send On."), title=_("Invalid Dates"))
+		if self.audience == "Selected Customers" and not self.customers:
+			frappe.throw(_("Select the customers to ask."), title=_("No Customers"))
+		before = self.get_doc_before_save()
+		if before and before.status == "Closed":
+			frappe.throw(_("A closed campaign cannot be changed."), title=_("Campaign Closed"))
+
+	def audience_customers(self) -> list[str]:
+		filters = {"disabled": 0}
+		if self.audience == "Customer Group":
+			filters["customer_group"] = self.customer_group
+		elif self.audience == "Territory":
+			filters["territory"] = self.territory
+		elif self.audience == "Key Customers":
+			filters["cs_key_customer"] = 1
+		elif self.audience == "Selected Customers":
+			filters["name"] = ("in", [row.customer for row in self.customers])
+		return frappe.get_all("Customer", filters=filters, pluck="name", order_by="name")
+
+	@frappe.whitelist()
+	def send_invitations(self) -> int:
+		"""One response per customer contact with an e-mail (one without e-mail for a phone survey)."""
+		self.check_permission("write")
+		if self.status != "Draft":
+			frappe.throw(
+				_("The invitations of this campaign have been sent already."), title=_("Already Sent")
+			)
+		customers = self.audience_customers()
+		if not customers:
+			frappe.throw(_("No active customer matches the audience."), title=_("No Customers"))
+		template = frappe.get_doc("Satisfaction Survey Template", self.template)
+		contacts = contacts_by_customer(customers)
+		if contacts and not EmailAccount.find_default_outgoing():
+			frappe.throw(
+				_("Set up a default outgoing Email Account before sending the invitations."),
+				frappe.OutgoingEmailError,
+				title=_("No Outgoing E-mail"),
+			)
+		expires = get_datetime(f"{self.reply_by} 23:59:59")
+		for customer in customers:
+			for contact, email in contacts.get(customer) or [(None, None)]:
+				response = new_response(self, template, customer, contact, email, expires)
+				if email:
+					send_survey_mail(response, reminder=False)
+		self.db_set({"status": "Sent", "invited_customers": len(customers)})
+		return len(customers)
+
+	@frappe.whitelist()
+	def close(self):
+		"""Score every answer, compute the response rate and validity, raise the follow-ups."""
+		self.check_permission("write")
+		if self.status != "Sent":
+			frappe.throw(_("Only a campaign whose invitations are sent can be closed."), title=_("Not Sent"))
+		template = frappe.get_cached_doc("Satisfaction Survey Template", self.template)
+		responses = frappe.get_all(
+			"Satisfaction Survey Response",
+			filters={"campaign": self.name, "status": "Answered"},
+			fields=["name", "customer", "score"],
+		)
+		customers = {r.customer for r in responses}
+		complaints, returns = count_complaints(self, customers), count_returns(self, customers)
+		results = []
+		for response in responses:
+			result = rules.satisfaction(
+				response.score, complaints.get(response.customer, 0), returns.get(response.customer, 0)
+			)
+			frappe.db.set_value(
+				"Satisfaction Survey Response",
+				response.name,
+				{
+					"complaint_count": complaints.get(response.customer, 0),
+					"complaint_deduction": result.complaint_deduction,
+					"return_count": returns.get(response.customer, 0),
+					"return_deduction": result.return_deduction,
+					"satisfaction": result.satisfaction,
+				},
+			)
+			results.append(result.satisfaction)
+			if result.satisfaction < flt(template.callback_mark):
+				create_callback(response.name, response.customer, result.satisfaction)
+		rate = rules.response_rate(len(customers), self.invited_customers)
+		self.raise_quality_actions(template)
+		self.status, self.closed_on = "Closed", now_datetime()
+		self.responded_customers, self.response_rate = len(customers), rate
+		self.is_valid = int(rules.is_valid(rate))
+		self.average_satisfaction = round(sum(results) / len(results), 2) if results else 0
+		self.save()
+
+	def item_averages(self) -> dict[str, float]:
+		rows = frappe.db.sql(
+			"""select a.question, avg(a.score) as average, min(a.idx) as idx
+			from `tabSatisfaction Survey Answer` a
+			join `tabSatisfaction Survey Response` r on r.name = a.parent
+			where r.campaign = %s and r.status = 'Answered' and a.parenttype = 'Satisfaction Survey Response'
+			group by a.question order by idx""",
+			self.name,
+			as_dict=True,
+		)
+		return {row.question: flt(row.average, 2) for row in rows}
+
+	def raise_quality_actions(self, template):
+		"""A Quality Action, assigned to the department of its category, for each item under the pass mark."""
+		from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+
+		averages = self.item_averages()
+		categories = {item.question: item.category for item in template.items}
+		routing = get_settings().department_map()
+		for question in rules.low_items(averages, flt(template.pass_mark)):
+			category = categories.get(question, "Other")
+			department = routing.get(rules.complaint_type_for(category))
+			heads = department_heads(department)
+			problem = _('Satisfaction survey {0}: "{1}" averaged {2} (pass mark {3}).').format(
+				self.name, question, averages[question], template.pass_mark
+			)
+			action = frappe.get_doc(
+				{
+					"doctype": "Quality Action",
+					"corrective_preventive": "Corrective",
+					"date": getdate(),
+					"status": "Open",
+					"cs_survey_campaign": self.name,
+					"resolutions": [
+						{
+							"problem": problem,
+							"status": "Open",
+							"responsible": heads[0] if heads else None,
+							"completion_by": add_days(getdate(), 30),
+						}
+					],
+				}
+			).insert(ignore_permissions=True)
+			assign(action, heads, problem)
+			self.append(
+				"follow_ups",
+				{
+					"question": question,
+					"category": category,
+					"average_score": averages[question],
+					"department": department,
+					"quality_action": action.name,
+				},
+			)
+
+
+def contacts_by_customer(customers: list[str]) -> dict[str, list[tuple[str, str]]]:
+	"""Each customer's contacts that have an e-mail address, in one query."""
+	rows = frappe.db.sql(
+		"""select dl.link_name as customer, c.name as contact, c.email_id
+		from `tabContact` c
+		join `tabDynamic Link` dl on dl.parent = c.name and dl.parenttype = 'Contact'
+			and dl.link_doctype = 'Customer'
+		where dl.link_name in %(customers)s and ifnull(c.email_id, '') != ''
+		order by c.is_primary_contact desc, c.creation""",
+		{"customers": customers},
+		as_dict=True,
+	)
+	contacts = defaultdict(list)
+	for row in rows:
+		contacts[row.customer].append((row.contact, row.email_id))
+	return contacts
+
+
+def new_response(campaign, template, customer, contact, email, expires):
+	return frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Response",
+			"campaign": campaign.name,
+			"customer": customer,
+			"contact": contact,
+			"email": email,
+			"token": rules.new_token(),
+			"token_expires_on": expires,
+			"answers": [
+				{
+					"category": item.category,
+					"question": item.question,
+					"question_zh": item.question_zh,
+					"max_score": item.max_score,
+				}
+				for item in template.items
+			],
+		}
+	).insert(ignore_permissions=True)
+
+
+def survey_link(response) -> str:
+	return get_url(f"/survey?token={response.token}")
+
+
+def send_survey_mail(response, reminder: bool):
+	subject = _("Reminder: customer satisfaction survey") if reminder else _("Customer satisfaction survey")
+	frappe.sendmail(
+		recipients=[response.email],
+		subject=subject,
+		template="satisfaction_survey_invitation",
+		args={
+			"customer_name": response.customer_name or response.customer,
+			"link": survey_link(response),
+			"reply_by": frappe.format(
+				frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "reply_by"), "Date"
+			),
+			"reminder": reminder,
+		},
+		reference_doctype=response.doctype,
+		reference_name=response.name,
+	)
+	response.db_set("invitation_sent_on", now_datetime(), update_modified=False)
+
+
+def count_complaints(campaign, customers) -> dict[str, int]:
+	"""Customer Complaints received in the campaign's period, per customer (one grouped query)."""
+	if not customers:
+		return {}
+	return dict(
+		frappe.db.sql(
+			"""select customer, count(*) from `tabCustomer Complaint`
+			where customer in %(customers)s and docstatus < 2
+			and received_on >= %(start)s and received_on < %(end)s
+			group by customer""",
+			{
+				"customers": list(customers),
+				"start": campaign.period_start,
+				"end": add_days(campaign.period_end, 1),
+			},
+		)
+	)
+
+
+def count_returns(campaign, customers) -> dict[str, int]:
+	"""Goods returned in the period, per customer: return Delivery Notes and stock-updating return
+	invoices (a credit note without goods is a price correction, and a return through a Delivery
+	Note is not counted twice)."""
+	if not customers:
+		return {}
+	values = {"customers": list(customers), "start": campaign.period_start, "end": campaign.period_end}
+	counts = defaultdict(int)
+	for query in (
+		"""select customer, count(*) from `tabDelivery Note` where is_return = 1 and docstatus = 1
+		and customer in %(customers)s and posting_date between %(start)s and %(end)s group by customer""",
+		"""select customer, count(*) from `tabSales Invoice` where is_return = 1 and update_stock = 1
+		and docstatus = 1 and customer in %(customers)s and posting_date between %(start)s and %(end)s
+		group by customer""",
+	):
+		for customer, count in frappe.db.sql(query, values):
+			counts[customer] += count
+	return counts
+
+
+def create_callback(response_name, customer, satisfaction):
+	"""A call-back ToDo for the customer's account manager (or the CS manager) (001 4.4)."""
+	owner = frappe.db.get_value("Customer", customer, "account_manager") or frappe.db.get_value(
+		"Satisfaction Survey Response", response_name, "owner"
+	)
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": owner,
+			"reference_type": "Satisfaction Survey Response",
+			"reference_name": response_name,
+			"date": add_days(getdate(), 3),
+			"priority": "High",
+			"description": _("Call {0} back: satisfaction {1} is under the call-back mark.").format(
+				customer, satisfaction
+			),
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value("Satisfaction Survey Response", response_name, "callback_todo", todo.name)

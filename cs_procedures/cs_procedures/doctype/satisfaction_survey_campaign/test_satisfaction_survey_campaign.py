@@ -1,0 +1,323 @@
+"""The satisfaction survey in a real site: invitations, the portal over HTTP, scoring from real
+complaints and returns, follow-ups, reminders and isolation between customers."""
+
+from datetime import timedelta
+
+import frappe
+from frappe.tests.test_api import make_request
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, now_datetime
+from werkzeug.test import Client
+
+from cs_procedures import tasks
+from cs_procedures.testing import (
+	ensure_customer,
+	ensure_department,
+	ensure_user,
+	make_delivery_note,
+	make_return,
+)
+
+test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
+
+ALPHA, BETA, GAMMA = "_CS Survey Alpha", "_CS Survey Beta", "_CS Survey Gamma"
+ALPHA_MAIL, BETA_MAIL = "buyer@alpha.example", "buyer@beta.example"
+BETA_PORTAL_USER = "portal@beta.example"
+PASSWORD = "Survey-Test-2026!"
+TEMPLATE = "Customer Satisfaction Survey"
+QA_HEAD = "survey.qa.head@example.com"
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	from cs_procedures.install import create_default_survey_template
+
+	create_default_survey_template()
+	qa = ensure_department("CS Survey Quality")
+	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
+	settings = frappe.get_single("CS Settings")
+	rows = {row.complaint_type: row for row in settings.complaint_departments}
+	if "Quality" in rows:
+		rows["Quality"].department = qa
+	else:
+		settings.append("complaint_departments", {"complaint_type": "Quality", "department": qa})
+	settings.survey_reminder_days = "7,14"
+	settings.save()
+	if not frappe.db.exists("User", BETA_PORTAL_USER):
+		ensure_user(BETA_PORTAL_USER, ["Customer"], user_type="Website User")
+		user = frappe.get_doc("User", BETA_PORTAL_USER)
+		user.new_password = PASSWORD
+		user.save()
+	ensure_customer(ALPHA, ALPHA_MAIL)
+	ensure_customer(BETA, BETA_MAIL, user=BETA_PORTAL_USER)
+	ensure_customer(GAMMA)
+	if not frappe.db.exists("Email Account", "_CS Test Outgoing"):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_CS Test Outgoing",
+				"email_id": "cs-outgoing@cs-test.example",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"no_smtp_authentication": 1,
+			}
+		).insert()
+	frappe.db.commit()  # the portal requests run on their own connection
+
+
+def new_campaign(**values):
+	today = getdate()
+	return frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": "Test campaign",
+			"template": TEMPLATE,
+			"period_start": add_days(today, -180),
+			"period_end": today,
+			"send_date": today,
+			"reply_by": add_days(today, 14),
+			"audience": "Selected Customers",
+			"customers": [{"customer": c} for c in (ALPHA, BETA, GAMMA)],
+			**values,
+		}
+	).insert()
+
+
+def response_of(campaign, customer):
+	frappe.db.commit()  # a new snapshot: see what the portal requests committed
+	return frappe.get_doc("Satisfaction Survey Response", {"campaign": campaign.name, "customer": customer})
+
+
+def post(client, method, data):
+	return make_request(target=client.post, args=(f"/api/method/{method}",), kwargs={"data": data})
+
+
+def get(client, path):
+	return make_request(target=client.get, args=(path,))
+
+
+SUBMIT = "cs_procedures.www.survey.submit"
+
+
+class TestSatisfactionSurvey(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.created = []
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		for doctype, name in reversed(self.created):
+			if frappe.db.get_value(doctype, name, "docstatus") == 1:
+				frappe.get_doc(doctype, name).cancel()
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		frappe.db.commit()
+
+	def assertInPage(self, needle, text):  # noqa: N802 - unittest's naming
+		if needle not in text:
+			self.fail(f"{needle!r} is not in the page")
+
+	def sent_campaign(self, **values):
+		campaign = new_campaign(**values)
+		campaign.send_invitations()
+		frappe.db.commit()
+		self.created.append(("Satisfaction Survey Campaign", campaign.name))
+		for name in frappe.get_all("Satisfaction Survey Response", {"campaign": campaign.name}, pluck="name"):
+			self.created.append(("Satisfaction Survey Response", name))
+		return campaign.reload()
+
+	def test_invitations_one_per_contact_with_unguessable_links(self):
+		campaign = self.sent_campaign()
+		self.assertEqual((campaign.status, campaign.invited_customers), ("Sent", 3))
+		alpha, gamma = response_of(campaign, ALPHA), response_of(campaign, GAMMA)
+		self.assertEqual(alpha.email, ALPHA_MAIL)
+		self.assertGreaterEqual(len(alpha.token), 43)
+		self.assertEqual(len(alpha.answers), 5)
+		self.assertFalse(gamma.email)  # no e-mail: left for a phone survey
+		queued = frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": "Satisfaction Survey Response", "reference_name": alpha.name},
+		)
+		self.assertEqual(len(queued), 1)
+		with self.assertRaises(frappe.ValidationError):
+			campaign.send_invitations()
+
+	def test_customer_answers_by_token_link_over_http(self):
+		campaign = self.sent_campaign()
+		alpha = response_of(campaign, ALPHA)
+		client = Client(frappe.app.application)
+
+		page = get(client, f"/survey?token={alpha.token}")
+		self.assertEqual(page.status_code, 200)
+		self.assertInPage("cs-survey-form", page.text)
+		self.assertInPage("Our products meet your quality requirements", page.text)
+
+		missing = post(client, SUBMIT, {"token": alpha.token, "answers": '{"1": 20}'})
+		self.assertEqual(missing.status_code, 417)
+		self.assertInPage("Please answer question 2", missing.text)
+		out_of_range = post(
+			client, SUBMIT, {"token": alpha.token, "answers": '{"1":20,"2":20,"3":20,"4":20,"5":21}'}
+		)
+		self.assertInPage("the score must be between 0 and 20", out_of_range.text)
+
+		ok = post(
+			client,
+			SUBMIT,
+			{
+				"token": alpha.token,
+				"answers": '{"1":16,"2":8,"3":20,"4":16,"5":12}',
+				"respondent": "Li Wei, buyer",
+			},
+		)
+		self.assertEqual(ok.status_code, 200, ok.text[-500:])
+		alpha = response_of(campaign, ALPHA)
+		self.assertEqual((alpha.status, alpha.channel, alpha.score), ("Answered", "Portal", 72))
+
+		again = post(
+			client, SUBMIT, {"token": alpha.token, "answers": '{"1":20,"2":20,"3":20,"4":20,"5":20}'}
+		)
+		self.assertInPage("already been answered", again.text)
+		self.assertInPage("already been answered", get(client, f"/survey?token={alpha.token}").text)
+		alpha = response_of(campaign, ALPHA)
+		self.assertEqual(alpha.score, 72)
+
+	def test_guessed_token_and_other_customers_survey_are_refused(self):
+		campaign = self.sent_campaign()
+		alpha = response_of(campaign, ALPHA)
+		guest = Client(frappe.app.application)
+		self.assertInPage("not valid", get(guest, "/survey?token=" + "A" * 43).text)
+		refused = post(guest, SUBMIT, {"token": alpha.token[:-2] + "xx", "answers": "{}"})
+		self.assertEqual(refused.status_code, 403)
+		self.assertEqual(get(guest, "/survey").status_code, 302)  # the list needs a login
+
+		portal = Client(frappe.app.application)
+		login = post(portal, "login", {"usr": BETA_PORTAL_USER, "pwd": PASSWORD})
+		self.assertEqual(login.status_code, 200, login.text[-500:])
+		listing = get(portal, "/survey").text
+		beta = response_of(campaign, BETA)
+		self.assertInPage(beta.name, listing)
+		self.assertFalse(alpha.name in listing, "another customer's survey is listed")
+		self.assertInPage("not valid", get(portal, f"/survey?name={alpha.name}").text)
+		answers = '{"1":4,"2":4,"3":4,"4":4,"5":4}'
+		self.assertEqual(post(portal, SUBMIT, {"name": alpha.name, "answers": answers}).status_code, 403)
+		self.assertEqual(post(portal, SUBMIT, {"name": beta.name, "answers": answers}).status_code, 200)
+		self.assertEqual(response_of(campaign, ALPHA).status, "Invited")
+		self.assertEqual(response_of(campaign, BETA).status, "Answered")
+
+		frappe.set_user(QA_HEAD)  # a desk user with no survey role on responses
+		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "write", alpha.name))
+
+	def test_close_scores_with_deductions_and_raises_follow_ups(self):
+		campaign = self.sent_campaign()
+		period_day = now_datetime() - timedelta(days=10)
+		for customer, count in ((ALPHA, 7), (BETA, 1)):
+			for _ in range(count):
+				complaint = frappe.get_doc(
+					{
+						"doctype": "Customer Complaint",
+						"customer": customer,
+						"received_on": period_day,
+						"complaint_type": "Delivery",
+						"subject": "Late",
+						"description": "Late.",
+					}
+				).insert()
+				self.created.append(("Customer Complaint", complaint.name))
+		delivery = make_delivery_note(ALPHA, 10)
+		returned = make_return(delivery.name, 2)
+		self.created += [("Delivery Note", delivery.name), ("Delivery Note", returned.name)]
+
+		for customer, scores in ((ALPHA, (16, 8, 20, 16, 12)), (BETA, (20, 10, 20, 20, 20))):
+			response = response_of(campaign, customer)
+			for row, score in zip(response.answers, scores, strict=True):
+				row.score = score
+			response.channel = "Phone"  # taken down by staff
+			response.save()
+
+		campaign.close()
+		alpha, beta = response_of(campaign, ALPHA), response_of(campaign, BETA)
+		self.assertEqual((alpha.score, alpha.complaint_count, alpha.complaint_deduction), (72, 7, 5))
+		self.assertEqual((alpha.return_count, alpha.return_deduction, alpha.satisfaction), (1, 2, 65))
+		self.assertEqual((beta.score, beta.complaint_deduction, beta.satisfaction), (90, 1, 89))
+		self.assertTrue(alpha.callback_todo)  # 65 < 70
+		self.assertFalse(beta.callback_todo)
+		self.assertEqual(frappe.db.get_value("ToDo", alpha.callback_todo, "reference_name"), alpha.name)
+
+		campaign.reload()
+		self.assertEqual(
+			(campaign.status, campaign.responded_customers, campaign.response_rate), ("Closed", 2, 66.7)
+		)
+		self.assertFalse(campaign.is_valid)  # 2 of 3 is not above 70 %
+		self.assertEqual(campaign.average_satisfaction, 77)
+		(follow_up,) = campaign.follow_ups  # delivery averaged 9 < 12
+		self.assertEqual((follow_up.category, follow_up.average_score), ("Delivery", 9))
+		action = frappe.get_doc("Quality Action", follow_up.quality_action)
+		self.created.append(("Quality Action", action.name))
+		self.assertEqual(action.cs_survey_campaign, campaign.name)
+		self.assertEqual(len(action.resolutions), 1)
+		action.resolutions[0].status = "Completed"  # the action completes with its last resolution
+		self.assertRaises(frappe.ValidationError, action.save)
+		action = frappe.get_doc("Quality Action", follow_up.quality_action)
+		action.resolutions[0].status = "Completed"
+		action.update({"cs_effect_verified": 1, "cs_effect_note": "Two on-time months."})
+		action.save()
+		self.assertEqual(action.status, "Completed")
+
+		from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import (
+			satisfaction_survey_statistics,
+		)
+
+		_columns, rows, message, chart, summary = satisfaction_survey_statistics.execute(
+			{"campaign": campaign.name}
+		)
+		self.assertEqual([row.customer for row in rows], [ALPHA, BETA])
+		self.assertEqual(chart["data"]["datasets"][0]["values"][1], 9)
+		self.assertIn("Delivery", message)
+		self.assertEqual(summary[1]["value"], 66.7)
+
+		alpha = response_of(campaign, ALPHA)
+		alpha.answers[0].score = 20
+		self.assertRaises(frappe.ValidationError, alpha.save)  # a closed campaign's answers do not change
+
+	def test_reminders_once_per_step(self):
+		campaign = self.sent_campaign(send_date=add_days(getdate(), -8), reply_by=add_days(getdate(), 20))
+		alpha = response_of(campaign, ALPHA)
+		today = getdate()
+		self.assertEqual(tasks.remind_survey_non_responders(today), 2)  # Alpha and Beta have e-mail
+		self.assertEqual(tasks.remind_survey_non_responders(today), 0)
+		self.assertEqual(tasks.remind_survey_non_responders(add_days(today, 6)), 2)
+		self.assertEqual(tasks.remind_survey_non_responders(add_days(today, 7)), 0)
+		self.assertEqual(frappe.db.get_value("Satisfaction Survey Response", alpha.name, "reminders_sent"), 2)
+
+	def test_scheduled_campaign_is_created_once_per_period(self):
+		frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 1)
+		settings = frappe.get_single("CS Settings")
+		settings.set(
+			"survey_schedules",
+			[
+				{
+					"frequency": "Every December",
+					"audience": "Key Customers",
+					"template": TEMPLATE,
+					"reply_within_days": 10,
+				}
+			],
+		)
+		settings.save()
+		try:
+			december = getdate(f"{getdate().year}-12-02")
+			(name,) = tasks.create_scheduled_campaigns(december)
+			self.created.append(("Satisfaction Survey Campaign", name))
+			self.created += [
+				("Satisfaction Survey Response", r)
+				for r in frappe.get_all("Satisfaction Survey Response", {"campaign": name}, pluck="name")
+			]
+			campaign = frappe.get_doc("Satisfaction Survey Campaign", name)
+			self.assertEqual((campaign.status, campaign.invited_customers), ("Sent", 1))
+			self.assertEqual(str(campaign.period_start), f"{december.year}-01-01")
+			self.assertEqual(tasks.create_scheduled_campaigns(december), [])
+			self.assertEqual(tasks.create_scheduled_campaigns(add_days(december, -30)), [])
+		finally:
+			settings.set("survey_schedules", [])
+			settings.save()
+			frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 0)

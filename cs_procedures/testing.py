@@ -1,0 +1,98 @@
+"""Records shared by the site test suites (FrappeTestCase modules beside the doctypes)."""
+
+import frappe
+
+
+def company() -> str:
+	return frappe.defaults.get_defaults().get("company") or frappe.get_all("Company", pluck="name")[0]
+
+
+def ensure_department(name: str) -> str:
+	existing = frappe.db.get_value("Department", {"department_name": name, "company": company()})
+	if existing:
+		return existing
+	return (
+		frappe.get_doc({"doctype": "Department", "department_name": name, "company": company()}).insert().name
+	)
+
+
+def ensure_user(email: str, roles, department: str | None = None, user_type: str = "System User") -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": user_type,
+			}
+		)
+		user.insert()
+		user.add_roles(*roles)
+	if department and not frappe.db.exists("Employee", {"user_id": email}):
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": email.split("@")[0],
+				"gender": "Male",
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company(),
+				"department": department,
+				"user_id": email,
+				"status": "Active",
+			}
+		).insert()
+	return email
+
+
+def ensure_customer(name: str, email: str | None = None, user: str | None = None) -> str:
+	"""A customer, with a contact (e-mail, portal user) when asked for."""
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc({"doctype": "Customer", "customer_name": name, "customer_type": "Company"}).insert()
+	if user and not frappe.db.exists("Portal User", {"parent": name, "user": user}):
+		customer = frappe.get_doc("Customer", name)
+		customer.append("portal_users", {"user": user})
+		customer.save()
+	if email and not frappe.db.exists("Contact Email", {"email_id": email}):
+		contact = frappe.get_doc({"doctype": "Contact", "first_name": name})
+		contact.add_email(email, is_primary=True)
+		contact.append("links", {"link_doctype": "Customer", "link_name": name})
+		contact.insert()
+	return name
+
+
+DEMO_ITEM = "_CS Test Dryer"
+
+
+def make_delivery_note(customer: str, qty: float):
+	"""A submitted Delivery Note (negative stock allowed for the test)."""
+	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
+	if not frappe.db.exists("Item", DEMO_ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": DEMO_ITEM,
+				"item_group": "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": 80,
+			}
+		).insert()
+	warehouse = frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")
+	return frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company(),
+			"customer": customer,
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
+		}
+	).submit()
+
+
+def make_return(delivery_note: str, qty: float):
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+
+	returned = make_sales_return(delivery_note)
+	returned.items[0].qty = -qty
+	return returned.submit()

@@ -1,0 +1,86 @@
+from datetime import date, datetime
+
+import pytest
+
+from cs_procedures.procedures import satisfaction as s
+
+
+def test_seed_formula_with_caps():
+	assert s.satisfaction(88, 0, 0).satisfaction == 88
+	assert s.satisfaction(88, 3, 1).satisfaction == 88 - 3 - 2
+	assert s.satisfaction(88, 9, 0).complaint_deduction == 5  # 1 a complaint, at most 5
+	assert s.satisfaction(88, 0, 7).return_deduction == 10  # 2 a return, at most 10
+	assert s.satisfaction(90, 6, 6).satisfaction == 75
+	assert s.complaint_deduction(-1) == 0 and s.return_deduction(0) == 0
+
+
+def test_survey_score_and_answer_checks():
+	answers = [s.Answer("q1", "Delivery", 18, 20), s.Answer("q2", "Service", 11.5, 20)]
+	assert s.survey_score(answers) == 29.5
+	assert s.check_answer(None, 20) == "missing"
+	assert s.check_answer(21, 20) == "out_of_range"
+	assert s.check_answer(-1, 20) == "out_of_range"
+	assert s.check_answer(0, 20) is None and s.check_answer(20, 20) is None
+
+
+@pytest.mark.parametrize(
+	"responded, invited, rate, valid", [(7, 10, 70.0, False), (8, 11, 72.7, True), (0, 0, 0.0, False)]
+)
+def test_validity_needs_more_than_seventy_percent(responded, invited, rate, valid):
+	assert s.response_rate(responded, invited) == rate
+	assert s.is_valid(rate) is valid
+
+
+def test_low_items_keep_order():
+	assert s.low_items({"a": 15, "b": 11.9, "c": 12, "d": 3}, 12) == ["b", "d"]
+
+
+def test_category_routing():
+	assert s.complaint_type_for("Product Quality") == "Quality"
+	assert s.complaint_type_for("Delivery") == "Delivery"
+	assert s.complaint_type_for("Service") == "Service"
+	assert s.complaint_type_for("Unknown") == "Other"
+
+
+def test_tokens_are_long_and_unique():
+	tokens = {s.new_token() for _ in range(1000)}
+	assert len(tokens) == 1000
+	assert all(len(t) >= 43 for t in tokens)  # 256 bits in base64url
+
+
+def test_token_usable():
+	now = datetime(2026, 6, 1, 12)
+	assert s.token_usable(datetime(2026, 6, 30), False, now) is None
+	assert s.token_usable(datetime(2026, 5, 31), False, now) == "expired"
+	assert s.token_usable(None, False, now) == "expired"
+	assert s.token_usable(datetime(2026, 6, 30), True, now) == "answered"
+
+
+def test_reminders_once_per_step_and_not_after_reply_by():
+	sent, reply_by = date(2026, 6, 1), date(2026, 6, 30)
+	assert not s.reminder_due(sent, reply_by, 0, date(2026, 6, 7), (7, 14))
+	assert s.reminder_due(sent, reply_by, 0, date(2026, 6, 8), (7, 14))
+	assert not s.reminder_due(sent, reply_by, 1, date(2026, 6, 9), (7, 14))
+	assert s.reminder_due(sent, reply_by, 1, date(2026, 6, 20), (14, 7))
+	assert not s.reminder_due(sent, reply_by, 2, date(2026, 6, 25), (7, 14))
+	assert not s.reminder_due(sent, reply_by, 0, date(2026, 7, 1), (7, 14))
+
+
+@pytest.mark.parametrize(
+	"frequency, day, period",
+	[
+		("Half-yearly", date(2026, 7, 1), (date(2026, 1, 1), date(2026, 6, 30))),
+		("Half-yearly", date(2026, 1, 15), (date(2025, 7, 1), date(2025, 12, 31))),
+		("Quarterly", date(2026, 5, 3), (date(2026, 1, 1), date(2026, 3, 31))),
+		("Monthly", date(2026, 3, 1), (date(2026, 2, 1), date(2026, 2, 28))),
+		("Yearly", date(2026, 12, 1), (date(2025, 1, 1), date(2025, 12, 31))),
+	],
+)
+def test_period_ending_before(frequency, day, period):
+	assert s.period_ending_before(frequency, day) == period
+
+
+def test_scheduled_period():
+	assert s.scheduled_period("Every December", date(2026, 12, 3)) == (date(2026, 1, 1), date(2026, 12, 31))
+	assert s.scheduled_period("Every December", date(2026, 11, 30)) is None
+	assert s.scheduled_period("Quarterly", date(2026, 4, 1)) == (date(2026, 1, 1), date(2026, 3, 31))
