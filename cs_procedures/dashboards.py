@@ -13,7 +13,11 @@ def _with_complaints(data, fieldname: str):
 
 
 def customer(data):
-	return _with_complaints(data, "customer")
+	data = _with_complaints(data, "customer")
+	data["transactions"].append(
+		{"label": _("Satisfaction Surveys"), "items": ["Satisfaction Survey Response"]}
+	)
+	return data
 
 
 def sales_order(data):

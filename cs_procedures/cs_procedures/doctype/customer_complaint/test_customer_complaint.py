@@ -206,6 +206,9 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertTrue(doc.closed_on)
 		self.assertIsNone(doc.next_sweep_at)
 		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": doc.name, "status": "Open"}))
+		sheet = frappe.get_print(doc.doctype, doc.name, "Customer Complaint Sheet")
+		self.assertIn("客户抱怨处理单", sheet)
+		self.assertIn("Add foam separators", sheet)
 
 	def test_wrong_role_or_department_cannot_move_the_complaint(self):
 		doc = new_complaint()

@@ -275,6 +275,12 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertIn("Delivery", message)
 		self.assertEqual(summary[1]["value"], 66.7)
 
+		sheet = frappe.get_print(campaign.doctype, campaign.name, "Satisfaction Survey Statistics Table")
+		self.assertInPage("顾客满意度调查统计表", sheet)
+		self.assertInPage("66.7", sheet)
+		questionnaire = frappe.get_print(alpha.doctype, alpha.name, "Satisfaction Survey Questionnaire")
+		self.assertInPage("产品质量满足贵公司的要求", questionnaire)
+
 		alpha = response_of(campaign, ALPHA)
 		alpha.answers[0].score = 20
 		self.assertRaises(frappe.ValidationError, alpha.save)  # a closed campaign's answers do not change
