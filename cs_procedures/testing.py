@@ -96,3 +96,35 @@ def make_return(delivery_note: str, qty: float):
 	returned = make_sales_return(delivery_note)
 	returned.items[0].qty = -qty
 	return returned.submit()
+
+
+def browser_survey() -> dict:
+	"""A fresh survey link for the browser test (`bench --site S execute cs_procedures.testing.browser_survey`)."""
+	from frappe.utils import add_days, get_datetime, getdate
+
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
+		new_response,
+		survey_link,
+	)
+	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
+
+	frappe.only_for("System Manager")
+	create_default_survey_template()
+	customer = ensure_customer("_CS Browser Test Customer")
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": "Browser test",
+			"template": DEFAULT_SURVEY["template_name"],
+			"period_start": add_days(getdate(), -30),
+			"period_end": getdate(),
+			"reply_by": add_days(getdate(), 7),
+			"audience": "Selected Customers",
+			"customers": [{"customer": customer}],
+		}
+	).insert()
+	campaign.db_set({"status": "Sent", "invited_customers": 1})
+	template = frappe.get_doc("Satisfaction Survey Template", campaign.template)
+	response = new_response(campaign, template, customer, None, None, get_datetime(f"{campaign.reply_by} 23:59:59"))
+	frappe.db.commit()
+	return {"response": response.name, "url": survey_link(response)}
