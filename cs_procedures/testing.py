@@ -125,6 +125,8 @@ def browser_survey() -> dict:
 	).insert()
 	campaign.db_set({"status": "Sent", "invited_customers": 1})
 	template = frappe.get_doc("Satisfaction Survey Template", campaign.template)
-	response = new_response(campaign, template, customer, None, None, get_datetime(f"{campaign.reply_by} 23:59:59"))
+	response = new_response(
+		campaign, template, customer, None, None, get_datetime(f"{campaign.reply_by} 23:59:59")
+	)
 	frappe.db.commit()
 	return {"response": response.name, "url": survey_link(response)}

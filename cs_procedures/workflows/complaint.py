@@ -83,7 +83,7 @@ CLOSURE_MESSAGES = {
 
 def stamp_transition(doc, settings) -> None:
 	"""Record who moved the complaint and when; start the next deadline."""
-	now, user = now_datetime(), frappe.session.user
+	now, user = now_datetime().replace(microsecond=0), frappe.session.user
 	state = doc.workflow_state
 	if state == rules.SHEET_ISSUED:
 		doc.sheet_issued_on = now

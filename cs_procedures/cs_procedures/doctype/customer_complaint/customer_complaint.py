@@ -18,6 +18,8 @@ class CustomerComplaint(Document):
 
 	def validate(self):
 		settings = get_settings()
+		if self.received_on:  # to the second, as the form shows and edits it
+			self.received_on = get_datetime(self.received_on).replace(microsecond=0)
 		self.responsible_department = self.responsible_department or rules.route_department(
 			self.complaint_type, settings.department_map()
 		)

@@ -8,8 +8,12 @@ from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
 
+from cs_procedures import bulk
 from cs_procedures.procedures import satisfaction as rules
 from cs_procedures.workflows.complaint import assign, department_heads
+
+# customers invited within a web request; more are invited by a background job
+INVITE_IN_REQUEST = 200
 
 
 class SatisfactionSurveyCampaign(Document):
@@ -78,31 +82,33 @@ class SatisfactionSurveyCampaign(Document):
 		)
 		customers = {r.customer for r in responses}
 		complaints, returns = count_complaints(self, customers), count_returns(self, customers)
-		results = []
+		results = {
+			r.name: rules.satisfaction(r.score, complaints.get(r.customer, 0), returns.get(r.customer, 0))
+			for r in responses
+		}
+		bulk.set_values(
+			"Satisfaction Survey Response",
+			{
+				r.name: {
+					"complaint_count": complaints.get(r.customer, 0),
+					"complaint_deduction": results[r.name].complaint_deduction,
+					"return_count": returns.get(r.customer, 0),
+					"return_deduction": results[r.name].return_deduction,
+					"satisfaction": results[r.name].satisfaction,
+				}
+				for r in responses
+			},
+		)
 		for response in responses:
-			result = rules.satisfaction(
-				response.score, complaints.get(response.customer, 0), returns.get(response.customer, 0)
-			)
-			frappe.db.set_value(
-				"Satisfaction Survey Response",
-				response.name,
-				{
-					"complaint_count": complaints.get(response.customer, 0),
-					"complaint_deduction": result.complaint_deduction,
-					"return_count": returns.get(response.customer, 0),
-					"return_deduction": result.return_deduction,
-					"satisfaction": result.satisfaction,
-				},
-			)
-			results.append(result.satisfaction)
-			if result.satisfaction < flt(template.callback_mark):
-				create_callback(response.name, response.customer, result.satisfaction)
+			if results[response.name].satisfaction < flt(template.callback_mark):
+				create_callback(response.name, response.customer, results[response.name].satisfaction)
+		satisfactions = [result.satisfaction for result in results.values()]
 		rate = rules.response_rate(len(customers), self.invited_customers)
 		self.raise_quality_actions(template)
 		self.status, self.closed_on = "Closed", now_datetime()
 		self.responded_customers, self.response_rate = len(customers), rate
 		self.is_valid = int(rules.is_valid(rate))
-		self.average_satisfaction = round(sum(results) / len(results), 2) if results else 0
+		self.average_satisfaction = round(sum(satisfactions) / len(satisfactions), 2) if satisfactions else 0
 		self.save()
 
 	def item_averages(self) -> dict[str, float]:
