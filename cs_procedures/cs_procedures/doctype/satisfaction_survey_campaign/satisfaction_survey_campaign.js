@@ -1,8 +1,4 @@
 frappe.ui.form.on("Satisfaction Survey Campaign", {
-	setup(frm) {
-		frm.set_query("template", () => ({ filters: {} }));
-	},
-
 	refresh(frm) {
 		if (frm.is_new()) return;
 		if (frm.doc.status === "Draft") {
@@ -31,6 +27,7 @@ frappe.ui.form.on("Satisfaction Survey Campaign", {
 			);
 		}
 		if (frm.doc.status === "Closed") {
+			frm.disable_form();
 			frm.dashboard.set_headline_alert(
 				frm.doc.is_valid
 					? __("Valid: {0} % of the customers answered.", [frm.doc.response_rate])
