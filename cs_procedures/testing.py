@@ -1,6 +1,18 @@
 """Records shared by the site test suites (FrappeTestCase modules beside the doctypes)."""
 
+from contextlib import contextmanager
+
 import frappe
+
+
+@contextmanager
+def as_user(user: str):
+	"""Act as `user` inside the block, and as Administrator again after it."""
+	frappe.set_user(user)
+	try:
+		yield
+	finally:
+		frappe.set_user("Administrator")
 
 
 def company() -> str:

@@ -11,6 +11,7 @@ from cs_procedures.procedures import complaint as rules
 from cs_procedures.tasks import sweep_overdue_complaints
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	as_user,
 	ensure_customer,
 	ensure_department,
 	ensure_user,
@@ -104,24 +105,17 @@ class TestCustomerComplaint(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	def act(self, user, doc, action):
-		frappe.set_user(user)
-		try:
+		with as_user(user):
 			return apply_workflow(frappe.get_doc(doc.doctype, doc.name), action)
-		finally:
-			frappe.set_user("Administrator")
 
 	def edit(self, user, doc, **values):
-		frappe.set_user(user)
-		try:
+		with as_user(user):
 			doc = frappe.get_doc(doc.doctype, doc.name)
 			doc.update(values)
 			return doc.save()
-		finally:
-			frappe.set_user("Administrator")
 
 	def add_countermeasure(self, user, doc, **values):
-		frappe.set_user(user)
-		try:
+		with as_user(user):
 			doc = frappe.get_doc(doc.doctype, doc.name)
 			doc.append(
 				"countermeasures",
@@ -137,8 +131,6 @@ class TestCustomerComplaint(FrappeTestCase):
 				},
 			)
 			return doc.save()
-		finally:
-			frappe.set_user("Administrator")
 
 	def test_intake_routes_and_sets_the_sheet_deadline(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from cs_procedures.cs_procedures.report.columns import column
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -68,24 +69,15 @@ def execute(filters=None):
 
 
 def columns(label, fieldtype, options):
-	def col(fieldname, label, fieldtype="Int", options=None, width=110):
-		return {
-			"fieldname": fieldname,
-			"label": label,
-			"fieldtype": fieldtype,
-			"options": options,
-			"width": width,
-		}
-
 	return [
-		col("grp", _(label), fieldtype, options, 180),
-		col("complaints", _("Complaints")),
-		col("closed", _("Closed")),
-		col("sheet_on_time_pct", _("Sheet Issued On Time %"), "Percent", width=140),
-		col("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
-		col("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140),
-		col("loss_amount", _("Loss Amount"), "Currency", width=120),
-		col("repeat_complaints", _("Repeat Complaints"), width=130),
+		column("grp", _(label), fieldtype, options, 180),
+		column("complaints", _("Complaints"), "Int"),
+		column("closed", _("Closed"), "Int"),
+		column("sheet_on_time_pct", _("Sheet Issued On Time %"), "Percent", width=140),
+		column("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
+		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140),
+		column("loss_amount", _("Loss Amount"), "Currency", width=120),
+		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
 	]
 
 

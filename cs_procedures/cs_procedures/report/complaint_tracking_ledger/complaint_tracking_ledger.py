@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from cs_procedures.cs_procedures.report.columns import column
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -45,41 +46,32 @@ def execute(filters=None):
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Data", options=None, width=120):
-		return {
-			"fieldname": fieldname,
-			"label": label,
-			"fieldtype": fieldtype,
-			"options": options,
-			"width": width,
-		}
-
 	return [
-		col("name", _("Complaint"), "Link", "Customer Complaint", 150),
-		col("received_on", _("Received On"), "Datetime", width=150),
-		col("customer", _("Customer"), "Link", "Customer"),
-		col("customer_name", _("Customer Name"), width=160),
-		col("complaint_type", _("Complaint Type"), width=100),
-		col("urgency", _("Urgency"), width=90),
-		col("subject", _("Subject"), width=200),
-		col("delivery_note", _("Delivery Note"), "Link", "Delivery Note"),
-		col("item_code", _("Item"), "Link", "Item"),
-		col("qty", _("Quantity Concerned"), "Float", width=90),
-		col("defect_qty", _("Defective Quantity"), "Float", width=90),
-		col("defect_rate", _("Defect Rate"), "Percent", width=90),
-		col("responsible_department", _("Responsible Department"), "Link", "Department", 160),
-		col("workflow_state", _("Status"), width=150),
-		col("follower", _("Follower"), "Link", "User"),
-		col("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
-		col("sheet_issued_on", _("Sheet Issued On"), "Datetime", width=150),
-		col("sheet_on_time", _("Sheet On Time"), width=90),
-		col("countermeasure_due_by", _("Countermeasure Due By"), "Datetime", width=150),
-		col("countermeasure_approved_on", _("Countermeasure Approved On"), "Datetime", width=150),
-		col("countermeasure_on_time", _("Countermeasure On Time"), width=90),
-		col("replied_on", _("Replied On"), "Datetime", width=150),
-		col("closed_on", _("Closed On"), "Datetime", width=150),
-		col("is_overdue", _("Overdue"), "Check", width=80),
-		col("escalated_to_vp", _("Escalated to Vice President"), "Check", width=80),
-		col("handling_method", _("Handling Method"), width=100),
-		col("loss_amount", _("Loss Amount"), "Currency", width=110),
+		column("name", _("Complaint"), "Link", "Customer Complaint", 150),
+		column("received_on", _("Received On"), "Datetime", width=150),
+		column("customer", _("Customer"), "Link", "Customer"),
+		column("customer_name", _("Customer Name"), width=160),
+		column("complaint_type", _("Complaint Type"), width=100),
+		column("urgency", _("Urgency"), width=90),
+		column("subject", _("Subject"), width=200),
+		column("delivery_note", _("Delivery Note"), "Link", "Delivery Note"),
+		column("item_code", _("Item"), "Link", "Item"),
+		column("qty", _("Quantity Concerned"), "Float", width=90),
+		column("defect_qty", _("Defective Quantity"), "Float", width=90),
+		column("defect_rate", _("Defect Rate"), "Percent", width=90),
+		column("responsible_department", _("Responsible Department"), "Link", "Department", 160),
+		column("workflow_state", _("Status"), width=150),
+		column("follower", _("Follower"), "Link", "User"),
+		column("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
+		column("sheet_issued_on", _("Sheet Issued On"), "Datetime", width=150),
+		column("sheet_on_time", _("Sheet On Time"), width=90),
+		column("countermeasure_due_by", _("Countermeasure Due By"), "Datetime", width=150),
+		column("countermeasure_approved_on", _("Countermeasure Approved On"), "Datetime", width=150),
+		column("countermeasure_on_time", _("Countermeasure On Time"), width=90),
+		column("replied_on", _("Replied On"), "Datetime", width=150),
+		column("closed_on", _("Closed On"), "Datetime", width=150),
+		column("is_overdue", _("Overdue"), "Check", width=80),
+		column("escalated_to_vp", _("Escalated to Vice President"), "Check", width=80),
+		column("handling_method", _("Handling Method"), width=100),
+		column("loss_amount", _("Loss Amount"), "Currency", width=110),
 	]

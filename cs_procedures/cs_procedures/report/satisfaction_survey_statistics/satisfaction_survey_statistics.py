@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from cs_procedures.cs_procedures.report.columns import column
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -45,28 +47,19 @@ def question_statistics(campaign: str, pass_mark: float):
 
 
 def columns():
-	def col(fieldname, label, fieldtype="Float", options=None, width=110):
-		return {
-			"fieldname": fieldname,
-			"label": label,
-			"fieldtype": fieldtype,
-			"options": options,
-			"width": width,
-		}
-
 	return [
-		col("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
-		col("customer", _("Customer"), "Link", "Customer", 150),
-		col("customer_name", _("Customer Name"), "Data", width=180),
-		col("channel", _("Answered By"), "Data", width=90),
-		col("respondent", _("Respondent"), "Data", width=140),
-		col("score", _("Survey Score")),
-		col("complaint_count", _("Complaints in Period"), "Int"),
-		col("complaint_deduction", _("Complaint Deduction")),
-		col("return_count", _("Returns in Period"), "Int"),
-		col("return_deduction", _("Return Deduction")),
-		col("satisfaction", _("Satisfaction")),
-		col("below_callback_mark", _("Call-back"), "Check", width=80),
+		column("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
+		column("customer", _("Customer"), "Link", "Customer", 150),
+		column("customer_name", _("Customer Name"), "Data", width=180),
+		column("channel", _("Answered By"), "Data", width=90),
+		column("respondent", _("Respondent"), "Data", width=140),
+		column("score", _("Survey Score"), "Float", width=110),
+		column("complaint_count", _("Complaints in Period"), "Int"),
+		column("complaint_deduction", _("Complaint Deduction"), "Float", width=110),
+		column("return_count", _("Returns in Period"), "Int"),
+		column("return_deduction", _("Return Deduction"), "Float", width=110),
+		column("satisfaction", _("Satisfaction"), "Float", width=110),
+		column("below_callback_mark", _("Call-back"), "Check", width=80),
 	]
 
 
