@@ -5,10 +5,10 @@ from frappe import _
 from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.utils import add_days, cint, get_datetime, getdate, now_datetime
 
+from cs_procedures import people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import satisfaction
-from cs_procedures.workflows import complaint as workflow
 
 
 def sweep_overdue_complaints(now=None) -> int:
@@ -60,7 +60,7 @@ def _notify_overdue(doc) -> None:
 	message = _("Complaint {0} ({1}) is overdue: the {2} deadline was {3}.").format(
 		doc.name, doc.customer_name or doc.customer, stage, frappe.format(doc.next_deadline, "Datetime")
 	)
-	users = {doc.follower, *workflow.department_heads(doc.responsible_department)} - {None}
+	users = {doc.follower, *people.department_heads(doc.responsible_department)} - {None}
 	_send(doc, users, message)
 	doc.add_comment("Info", message)
 
@@ -70,7 +70,7 @@ def _escalate(doc) -> None:
 		"Complaint {0} ({1}) is still overdue at the {2} stage and is escalated to the vice president."
 	).format(doc.name, doc.customer_name or doc.customer, _(doc.deadline_stage))
 	_send(doc, {doc.follower} - {None}, message)
-	workflow.assign(doc, workflow.vice_presidents(), message)  # the assignment notifies the vice president
+	people.assign(doc, people.vice_presidents(), message)  # the assignment notifies the vice president
 	doc.add_comment("Info", message)
 
 

@@ -9,47 +9,10 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import now_datetime
 
+from cs_procedures.people import assign, department_heads, user_department, vice_presidents
 from cs_procedures.procedures import complaint as rules
 
 PRIVILEGED_ROLES = {"System Manager", "CS Manager"}
-DEPARTMENT_HEAD_ROLE = "CS Department Head"
-VICE_PRESIDENT_ROLE = "CS Vice President"
-
-
-def user_department(user: str | None = None) -> str | None:
-	"""The department of the user's active Employee record."""
-	return frappe.db.get_value(
-		"Employee", {"user_id": user or frappe.session.user, "status": "Active"}, "department"
-	)
-
-
-def users_with_role(role: str) -> list[str]:
-	return frappe.get_all(
-		"Has Role",
-		filters={"role": role, "parenttype": "User", "parent": ("not in", ("Administrator", "Guest"))},
-		pluck="parent",
-		distinct=True,
-	)
-
-
-def department_heads(department: str | None) -> list[str]:
-	"""Enabled users with the department-head role whose Employee belongs to `department`."""
-	if not department:
-		return []
-	employees = frappe.get_all(
-		"Employee",
-		filters={"department": department, "status": "Active", "user_id": ("is", "set")},
-		pluck="user_id",
-	)
-	heads = set(users_with_role(DEPARTMENT_HEAD_ROLE))
-	return sorted(u for u in employees if u in heads and frappe.db.get_value("User", u, "enabled"))
-
-
-def vice_presidents() -> list[str]:
-	from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
-
-	configured = get_settings().vice_president
-	return [configured] if configured else sorted(users_with_role(VICE_PRESIDENT_ROLE))
 
 
 def check_transition(doc, old_state: str | None, settings) -> None:
@@ -161,11 +124,3 @@ def assign_for_state(doc) -> None:
 	else:
 		return
 	assign(doc, users, message)
-
-
-def assign(doc, users: list[str], description: str) -> None:
-	if users:
-		assign_to.add(
-			{"assign_to": users, "doctype": doc.doctype, "name": doc.name, "description": description},
-			ignore_permissions=True,
-		)

@@ -9,8 +9,8 @@ from frappe.model.document import Document
 from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
 
 from cs_procedures import bulk
+from cs_procedures.people import assign, department_heads
 from cs_procedures.procedures import satisfaction as rules
-from cs_procedures.workflows.complaint import assign, department_heads
 
 # customers invited within a web request; more are invited by a background job
 INVITE_IN_REQUEST = 200

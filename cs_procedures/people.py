@@ -1,0 +1,43 @@
+"""Who acts in the procedures: department heads, vice presidents, and their to-do lists."""
+
+import frappe
+from frappe.desk.form import assign_to
+from frappe.utils.user import get_users_with_role
+
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+
+DEPARTMENT_HEAD_ROLE = "CS Department Head"
+VICE_PRESIDENT_ROLE = "CS Vice President"
+
+
+def user_department(user: str | None = None) -> str | None:
+	"""The department of the user's active Employee record."""
+	return frappe.db.get_value(
+		"Employee", {"user_id": user or frappe.session.user, "status": "Active"}, "department"
+	)
+
+
+def department_heads(department: str | None) -> list[str]:
+	"""Enabled users with the department-head role whose Employee belongs to `department`."""
+	if not department:
+		return []
+	employees = frappe.get_all(
+		"Employee",
+		filters={"department": department, "status": "Active", "user_id": ("is", "set")},
+		pluck="user_id",
+	)
+	heads = set(get_users_with_role(DEPARTMENT_HEAD_ROLE))  # enabled users only
+	return sorted(u for u in employees if u in heads)
+
+
+def vice_presidents() -> list[str]:
+	configured = get_settings().vice_president
+	return [configured] if configured else sorted(get_users_with_role(VICE_PRESIDENT_ROLE))
+
+
+def assign(doc, users: list[str], description: str) -> None:
+	if users:
+		assign_to.add(
+			{"assign_to": users, "doctype": doc.doctype, "name": doc.name, "description": description},
+			ignore_permissions=True,
+		)
