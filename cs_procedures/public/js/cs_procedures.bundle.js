@@ -52,3 +52,26 @@ cs_procedures.complaint_report_filters = () => [
 		},
 	});
 });
+
+// The customer's latest satisfaction (score less deductions) on the Customer form's dashboard.
+frappe.ui.form.on("Customer", {
+	refresh(frm) {
+		if (frm.is_new() || !frappe.model.can_read("Satisfaction Survey Response")) return;
+		frappe.db
+			.get_list("Satisfaction Survey Response", {
+				// scored responses: satisfaction is set when the campaign closes
+				filters: { customer: frm.doc.name, status: "Answered", satisfaction: [">", 0] },
+				fields: ["satisfaction", "campaign", "callback_todo"],
+				order_by: "answered_on desc",
+				limit: 1,
+			})
+			.then((rows) => {
+				if (!rows.length) return;
+				const { satisfaction, campaign, callback_todo } = rows[0];
+				frm.dashboard.add_indicator(
+					__("Latest satisfaction: {0} ({1})", [format_number(satisfaction, null, 1), campaign]),
+					callback_todo ? "orange" : "green" // under the call-back mark
+				);
+			});
+	},
+});
