@@ -40,8 +40,8 @@ def execute(filters=None):
 	for row in rows:
 		for field in ("sheet_on_time", "countermeasure_on_time"):
 			row[field] = None if row[field] is None else (yes if row[field] else no)
-		row.workflow_state = _(row.workflow_state) if row.workflow_state else None
-		row.complaint_type = _(row.complaint_type)
+		for field in ("workflow_state", "complaint_type", "urgency", "handling_method"):  # Select values
+			row[field] = _(row[field]) if row[field] else None
 	return columns(), rows
 
 
