@@ -50,7 +50,7 @@ def execute(filters=None):
 			avg(case when c.workflow_state = 'Closed'
 				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
 			sum(c.loss_amount) as loss_amount,
-			sum(r.previous_on >= c.received_on - interval 365 day) as repeat_complaints
+			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints
 		from `tabCustomer Complaint` c
 		{previous}
 		where {where}
@@ -75,7 +75,7 @@ def columns(label, fieldtype, options):
 		column("closed", _("Closed"), "Int"),
 		column("sheet_on_time_pct", _("Sheet Issued On Time %"), "Percent", width=140),
 		column("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
-		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140),
+		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140, precision=1),
 		column("loss_amount", _("Loss Amount"), "Currency", width=120),
 		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
 	]
