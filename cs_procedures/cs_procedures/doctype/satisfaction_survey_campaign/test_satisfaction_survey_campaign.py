@@ -204,8 +204,9 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertEqual(response_of(campaign, ALPHA).status, "Invited")
 		self.assertEqual(response_of(campaign, BETA).status, "Answered")
 
-		frappe.set_user(QA_HEAD)  # a desk user with no survey role on responses
-		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "write", alpha.name))
+		desk_user = ensure_user("no.cs.role@example.com", ["Accounts User"])  # a desk user without CS roles
+		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "read", alpha.name, user=desk_user))
+		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "write", alpha.name, user=QA_HEAD))
 
 	def test_close_scores_with_deductions_and_raises_follow_ups(self):
 		campaign = self.sent_campaign()
