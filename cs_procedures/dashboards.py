@@ -21,7 +21,10 @@ def customer(data):
 
 
 def sales_order(data):
-	return _with_complaints(data, "sales_order")
+	data = _with_complaints(data, "sales_order")
+	data["transactions"].append({"label": _("Order Review"), "items": ["Order Review"]})
+	data.setdefault("non_standard_fieldnames", {})["Order Review"] = "sales_order"
+	return data
 
 
 def delivery_note(data):

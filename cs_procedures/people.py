@@ -41,3 +41,19 @@ def assign(doc, users: list[str], description: str) -> None:
 			{"assign_to": users, "doctype": doc.doctype, "name": doc.name, "description": description},
 			ignore_permissions=True,
 		)
+
+
+def changed_rows(doc, table: str) -> list:
+	"""Rows of a child table added, changed or deleted since the document was loaded."""
+	before = doc.get_doc_before_save()
+	old_rows = {row.name: row for row in (before.get(table) if before else [])}
+	touched = []
+	for row in doc.get(table):
+		old = old_rows.pop(row.name, None)
+		if old is None or _row_values(old) != _row_values(row):
+			touched.append(row)
+	return touched + list(old_rows.values())  # deleted rows last
+
+
+def _row_values(row) -> dict:
+	return {df.fieldname: row.get(df.fieldname) for df in row.meta.get("fields") if not df.is_virtual}

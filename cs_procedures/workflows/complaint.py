@@ -9,7 +9,7 @@ from frappe import _
 from frappe.desk.form import assign_to
 from frappe.utils import now_datetime
 
-from cs_procedures.people import assign, department_heads, user_department, vice_presidents
+from cs_procedures.people import assign, changed_rows, department_heads, user_department, vice_presidents
 from cs_procedures.procedures import complaint as rules
 
 PRIVILEGED_ROLES = {"System Manager", "CS Manager"}
@@ -70,17 +70,10 @@ def check_countermeasure_edit(doc) -> None:
 
 	The follower (who tracks the actions) and CS managers may edit every row.
 	"""
-	before = doc.get_doc_before_save()
 	user = frappe.session.user
 	if user == doc.follower or PRIVILEGED_ROLES & set(frappe.get_roles(user)):
 		return
-	old_rows = {row.name: row for row in (before.countermeasures if before else [])}
-	touched = []
-	for row in doc.countermeasures:
-		old = old_rows.pop(row.name, None)
-		if old is None or _row_values(old) != _row_values(row):
-			touched.append(row)
-	touched.extend(old_rows.values())  # deleted rows
+	touched = changed_rows(doc, "countermeasures")
 	if not touched:
 		return
 	own = user_department(user)
@@ -93,10 +86,6 @@ def check_countermeasure_edit(doc) -> None:
 				frappe.PermissionError,
 				title=_("Not Your Department"),
 			)
-
-
-def _row_values(row) -> dict:
-	return {df.fieldname: row.get(df.fieldname) for df in row.meta.get("fields") if not df.is_virtual}
 
 
 def assign_for_state(doc) -> None:

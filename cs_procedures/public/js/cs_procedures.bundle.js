@@ -75,3 +75,23 @@ frappe.ui.form.on("Customer", {
 			});
 	},
 });
+
+// "Create > Order Review" on a Sales Order (003 5.1.3).
+frappe.ui.form.on("Sales Order", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.docstatus === 2 || !frappe.model.can_create("Order Review")) return;
+		frm.add_custom_button(
+			__("Order Review"),
+			() =>
+				frappe
+					.xcall("cs_procedures.cs_procedures.doctype.order_review.order_review.make_order_review", {
+						sales_order: frm.doc.name,
+					})
+					.then((doc) => {
+						frappe.model.sync(doc);
+						frappe.set_route("Form", doc.doctype, doc.name);
+					}),
+			__("Create")
+		);
+	},
+});
