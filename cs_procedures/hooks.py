@@ -69,6 +69,9 @@ doc_events = {
 	"Communication": {
 		"on_update": "cs_procedures.events.describe_complaint_from_email",
 	},
+	"Sales Order": {
+		"before_submit": "cs_procedures.cs_procedures.doctype.order_review.order_review.check_sales_order_reviewed",
+	},
 	"Quality Action": {
 		"validate": "cs_procedures.events.verify_survey_action_before_completion",
 	},
@@ -82,5 +85,6 @@ scheduler_events = {
 		"cs_procedures.tasks.create_scheduled_campaigns",
 		"cs_procedures.tasks.remind_survey_non_responders",
 		"cs_procedures.tasks.close_due_campaigns",
+		"cs_procedures.property_tasks.remind_retention_ended",
 	],
 }

@@ -40,7 +40,7 @@ def ensure_user(email: str, roles, department: str | None = None, user_type: str
 			}
 		)
 		user.insert()
-		user.add_roles(*roles)
+	frappe.get_doc("User", email).add_roles(*roles)  # adds only the missing ones
 	if department and not frappe.db.exists("Employee", {"user_id": email}):
 		frappe.get_doc(
 			{
@@ -142,3 +142,23 @@ def browser_survey() -> dict:
 	)
 	frappe.db.commit()
 	return {"response": response.name, "url": survey_link(response)}
+
+
+def ensure_stock_item(item_code: str, uom: str = "Nos") -> str:
+	"""A stock item without ERPNext's test records."""
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_group": "All Item Groups",
+				"stock_uom": uom,
+				"is_stock_item": 1,
+			}
+		).insert()
+	return item_code
+
+
+def leaf_warehouse() -> str:
+	"""A warehouse (not a group) of the default company."""
+	return frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")

@@ -22,7 +22,7 @@ from tests.app_strings import (
 PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
 	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
-	"Quality Action", "Call Log", "ToDo",
+	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 
@@ -101,7 +101,11 @@ def test_workflow_matches_the_procedure():
 
 
 def test_roles_with_permissions_exist():
-	roles = {r["name"] for r in load(APP / "fixtures/role.json")} | {"System Manager"}
+	roles = {r["name"] for r in load(APP / "fixtures/role.json")} | {
+		"System Manager",
+		"Stock User",
+		"Quality Manager",
+	}
 	for path in doctype_files():
 		for perm in load(path)["permissions"]:
 			assert perm["role"] in roles, (path.stem, perm["role"])

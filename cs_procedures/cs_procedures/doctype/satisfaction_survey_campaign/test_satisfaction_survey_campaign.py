@@ -205,8 +205,12 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertEqual(response_of(campaign, BETA).status, "Answered")
 
 		desk_user = ensure_user("no.cs.role@example.com", ["Accounts User"])  # a desk user without CS roles
-		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "read", alpha.name, user=desk_user))
-		self.assertFalse(frappe.has_permission("Satisfaction Survey Response", "write", alpha.name, user=QA_HEAD))
+		self.assertFalse(
+			frappe.has_permission("Satisfaction Survey Response", "read", alpha.name, user=desk_user)
+		)
+		self.assertFalse(
+			frappe.has_permission("Satisfaction Survey Response", "write", alpha.name, user=QA_HEAD)
+		)
 
 	def test_close_scores_with_deductions_and_raises_follow_ups(self):
 		campaign = self.sent_campaign()

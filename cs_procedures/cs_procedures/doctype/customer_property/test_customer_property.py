@@ -1,0 +1,258 @@
+"""The customer property register (顾客财产登记表) in a real site."""
+
+from datetime import date
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, now_datetime, today
+
+from cs_procedures.cs_procedures.doctype.customer_property.customer_property import (
+	make_quality_inspection,
+)
+from cs_procedures.procedures import property as rules
+from cs_procedures.property_tasks import remind_retention_ended
+from cs_procedures.testing import as_user, ensure_customer, ensure_stock_item, ensure_user, leaf_warehouse
+
+# the links are created by the tests themselves, not from ERPNext's test records
+test_ignore = ["Item", "Quality Inspection", "Warehouse", "UOM", "Contact", "Department"]
+
+STORE_KEEPER = "cp.store@example.com"
+INSPECTOR = "cp.quality@example.com"
+OFFICER = "cs.officer@example.com"
+CUSTOMER = "_CS Test Property Customer"
+ITEM = "_CS Test Customer Resin"
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	ensure_user(STORE_KEEPER, ["Stock User"])
+	ensure_user(INSPECTOR, ["Quality Manager"])
+	ensure_user(OFFICER, ["CS Officer"])
+	ensure_customer(CUSTOMER)
+	ensure_stock_item(ITEM)
+
+
+def new_property(received_on=None, **values):
+	with as_user(OFFICER):
+		return frappe.get_doc(
+			{
+				"doctype": "Customer Property",
+				"customer": CUSTOMER,
+				"kind": "Material",
+				"received_on": received_on or today(),
+				"received_by": STORE_KEEPER,
+				"delivery_reference": "DN-4711",
+				"item_code": ITEM,
+				"description": "Customer resin, 20 bags",
+				"qty": 20,
+				"uom": "Nos",
+				**values,
+			}
+		).insert()
+
+
+def quality_inspection(status: str, submit: bool = True):
+	inspection = frappe.get_doc(
+		{
+			"doctype": "Quality Inspection",
+			"inspection_type": "Incoming",
+			"reference_type": "Stock Entry",
+			"reference_name": "_CS-any",  # no stock entry: links are not validated below
+			"item_code": ITEM,
+			"sample_size": 2,
+			"inspected_by": "Administrator",
+			"status": status,
+			"manual_inspection": 1,
+		}
+	)
+	inspection.flags.ignore_links = True
+	inspection.insert()
+	if submit:
+		inspection.flags.ignore_links = True
+		inspection.submit()
+	return inspection
+
+
+class TestCustomerProperty(FrappeTestCase):
+	def test_rejected_lot_waits_for_the_customer(self):
+		record = new_property()
+		self.assertEqual(record.status, rules.RECEIVED)
+		self.assertEqual(getdate(record.retention_until), rules.retention_until(getdate(today())))
+		self.assertTrue(record.name.startswith("CP-"))
+
+		with as_user(INSPECTOR):
+			record.reload()
+			record.inspection_result = "Rejected"
+			with self.assertRaises(frappe.ValidationError):  # the IQC finding must be recorded
+				record.save()
+			record.reload()
+			record.update({"inspection_result": "Rejected", "nonconformity": "3 bags torn, 1 bag short"})
+			record.save()
+		self.assertEqual(record.status, rules.NONCONFORMING)
+
+		with as_user(STORE_KEEPER):
+			record.reload()
+			record.warehouse = leaf_warehouse()
+			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
+				record.save()
+			record.reload()
+			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
+				record.close("Returned")
+			record.reload()
+			record.customer_notified_on = now_datetime()
+			with self.assertRaises(frappe.ValidationError):  # how was the customer told?
+				record.save()
+			record.reload()
+			record.update(
+				{"customer_notified_on": now_datetime(), "notification_method": "Inspection Report"}
+			)
+			record.save()
+			self.assertEqual(record.status, rules.NONCONFORMING)  # awaiting the customer's solution
+			record.warehouse = leaf_warehouse()
+			record.storage_location = "Rack B-3"
+			record.save()
+		self.assertEqual(record.status, rules.IN_STORE)
+
+		with as_user(OFFICER):
+			record.reload()
+			with self.assertRaisesRegex(frappe.ValidationError, "retention"):
+				record.close("Disposed")
+		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.IN_STORE)
+
+	def test_disposal_after_the_retention_date(self):
+		received = add_days(today(), -400)
+		record = new_property(received, inspection_result="Accepted", warehouse=leaf_warehouse())
+		self.assertEqual(record.status, rules.IN_STORE)
+		with as_user(OFFICER):
+			record.reload()
+			with self.assertRaisesRegex(frappe.ValidationError, "retention"):
+				record.close(
+					"Disposed", str(add_days(record.retention_until, -1))
+				)  # backdated before the end
+			record.reload()
+			record.close("Disposed")
+		record.reload()
+		self.assertEqual(record.status, rules.DISPOSED)
+		self.assertEqual(getdate(record.closed_on), getdate(today()))
+		record.storage_location = "gone"
+		record.save()  # a closed record keeps its outcome
+		self.assertEqual(record.status, rules.DISPOSED)
+		with self.assertRaises(frappe.ValidationError):
+			record.close("Returned")
+
+	def test_storing_needs_an_inspection_and_return_is_always_possible(self):
+		record = new_property()
+		record.warehouse = leaf_warehouse()
+		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
+			record.save()
+		record.reload()
+		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
+			record.close("Consumed")
+		record.reload()
+		self.assertEqual(record.status, rules.RECEIVED)
+		record.reload()
+		record.close("Returned")
+		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.RETURNED)
+
+	def test_samples_signed_for_by_marketing(self):
+		record = new_property(kind="Sample", inspection_result="Not Required", warehouse=leaf_warehouse())
+		self.assertEqual(record.status, rules.IN_STORE)
+		record.close("Consumed")
+		self.assertEqual(record.status, rules.CONSUMED)
+
+	def test_anomaly_found_later_goes_back_to_the_customer(self):
+		record = new_property(inspection_result="Accepted", warehouse=leaf_warehouse())
+		record.nonconformity = "Quantity: 2 bags short found at issue"
+		record.save()
+		self.assertEqual(record.status, rules.NONCONFORMING)
+		record.update({"customer_notified_on": now_datetime(), "notification_method": "Phone"})
+		record.save()
+		self.assertEqual(record.status, rules.IN_STORE)
+
+	def test_defective_data(self):
+		for values in (
+			{"qty": -1},
+			{"received_on": add_days(today(), 1)},
+			{"customer_notified_on": f"{add_days(today(), -5)} 10:00:00", "notification_method": "Phone"},
+			{"notification_method": "Phone"},
+		):
+			with self.subTest(values=values), self.assertRaises(frappe.ValidationError):
+				new_property(**{"received_on": values.pop("received_on", today()), **values})
+		record = new_property()
+		record.closed_on = today()
+		with self.assertRaises(frappe.ValidationError):  # closed only by its actions
+			record.save()
+
+	def test_quality_inspection_drives_the_result(self):
+		draft = quality_inspection("Rejected", submit=False)
+		record = new_property(quality_inspection=draft.name, inspection_result="Accepted")
+		self.assertEqual(record.inspection_result, rules.PENDING)  # a draft decides nothing yet
+
+		accepted = quality_inspection("Accepted")
+		record.quality_inspection = accepted.name
+		record.warehouse = leaf_warehouse()
+		record.save()
+		self.assertEqual((record.inspection_result, record.status), (rules.ACCEPTED, rules.IN_STORE))
+
+		rejected = quality_inspection("Rejected")
+		other = new_property(quality_inspection=rejected.name, nonconformity="colour off")
+		self.assertEqual((other.inspection_result, other.status), (rules.REJECTED, rules.NONCONFORMING))
+
+		accepted.cancel()
+		record.reload()
+		with self.assertRaisesRegex(frappe.ValidationError, "cancelled"):
+			record.save()
+
+	def test_make_quality_inspection(self):
+		record = new_property()
+		inspection = make_quality_inspection(record.name)
+		self.assertEqual(inspection.doctype, "Quality Inspection")
+		self.assertEqual((inspection.inspection_type, inspection.item_code), ("Incoming", ITEM))
+		self.assertEqual(inspection.sample_size, 20)
+		self.assertIn(record.name, inspection.remarks)
+		self.assertTrue(inspection.is_new())
+
+	def test_permissions(self):
+		self.assertTrue(frappe.has_permission("Customer Property", "write", user=STORE_KEEPER))
+		self.assertTrue(frappe.has_permission("Customer Property", "write", user=INSPECTOR))
+		self.assertTrue(frappe.has_permission("Customer Property", "create", user=OFFICER))
+		roles = {p.role for p in frappe.get_meta("Customer Property").permissions}
+		self.assertEqual(
+			roles, {"System Manager", "CS Manager", "CS Officer", "Stock User", "Quality Manager"}
+		)
+
+	def test_reminder_once_when_the_retention_ended(self):
+		received = date(2024, 2, 29)
+		record = new_property(received, inspection_result="Accepted", warehouse=leaf_warehouse())
+		self.assertEqual(getdate(record.retention_until), date(2025, 3, 1))
+		closed = new_property(received, inspection_result="Accepted")
+		closed.close("Returned")
+
+		def todos(name):
+			return frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Customer Property", "reference_name": name},
+				pluck="allocated_to",
+			)
+
+		remind_retention_ended(date(2025, 2, 28))
+		self.assertEqual(todos(record.name), [])
+		remind_retention_ended(date(2025, 3, 1))
+		self.assertEqual(todos(record.name), [STORE_KEEPER])
+		self.assertEqual(todos(closed.name), [])
+		frappe.db.set_value("ToDo", {"reference_name": record.name}, "status", "Closed")
+		remind_retention_ended(date(2025, 3, 2))
+		remind_retention_ended(date(2025, 4, 1))
+		self.assertEqual(todos(record.name), [STORE_KEEPER])
+
+	def test_register_report(self):
+		from cs_procedures.cs_procedures.report.customer_property_register.customer_property_register import (
+			execute,
+		)
+
+		record = new_property(kind="Tooling", inspection_result="Not Required")
+		columns, rows = execute({"customer": CUSTOMER, "kind": "Tooling", "from_date": today()})
+		self.assertIn(record.name, [row.name for row in rows])
+		self.assertIn("retention_until", [c["fieldname"] for c in columns])
+		_, rows = execute({"customer": CUSTOMER, "status": "Disposed", "to_date": add_days(today(), -1000)})
+		self.assertNotIn(record.name, [row.name for row in rows])

@@ -1,0 +1,66 @@
+"""Daily job of the customer property register (to be registered in hooks.py). Safe to run any number of times."""
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+from frappe.utils.user import get_users_with_role
+
+from cs_procedures.procedures import property as rules
+
+DOCTYPE = "Customer Property"
+MANAGER_ROLE = "CS Manager"
+
+
+def remind_retention_ended(today=None) -> int:
+	"""One ToDo per record still In Store whose retention has ended, for its receiver
+	(or else a CS manager), so the lot is returned, consumed or disposed of.
+
+	A record gets its reminder once: the ToDo carries the retention date, and a
+	ToDo for the same record and date (whatever its status) is never made again.
+	Returns how many ToDos were made.
+	"""
+	today = getdate(today)
+	due = frappe.get_all(
+		DOCTYPE,
+		filters={"status": rules.IN_STORE, "retention_until": ("<=", today)},
+		fields=["name", "customer", "customer_name", "description", "received_by", "retention_until"],
+		order_by="retention_until asc",
+	)
+	made = 0
+	for row in due:
+		if not rules.reminder_due(rules.IN_STORE, getdate(row.retention_until), today):
+			continue
+		if frappe.db.exists(
+			"ToDo", {"reference_type": DOCTYPE, "reference_name": row.name, "date": row.retention_until}
+		):
+			continue
+		user = _responsible(row.received_by)
+		if not user:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"reference_type": DOCTYPE,
+				"reference_name": row.name,
+				"date": row.retention_until,
+				"priority": "Medium",
+				"description": _(
+					"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
+				).format(
+					row.name,
+					row.customer_name or row.customer,
+					row.description,
+					frappe.format(row.retention_until, "Date"),
+				),
+			}
+		).insert(ignore_permissions=True)
+		made += 1
+	return made
+
+
+def _responsible(received_by: str | None) -> str | None:
+	if received_by and frappe.db.get_value("User", received_by, "enabled"):
+		return received_by
+	managers = sorted(get_users_with_role(MANAGER_ROLE))
+	return managers[0] if managers else None
