@@ -30,9 +30,49 @@ DEFAULT_SURVEY = {
 }
 
 
+# Reviewing function -> ERPNext's standard department for it (003 §3.1-3.4).
+DEFAULT_REVIEWERS = {
+	"Engineering": "Research & Development",
+	"Quality": "Quality Management",
+	"Materials": "Production",
+	"Sales": "Sales",
+}
+
+
 def after_install():
 	set_default_routing()
+	set_default_reviewers()
 	create_default_survey_template()
+
+
+def before_uninstall():
+	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
+	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
+
+
+def set_default_routing():
+	"""Map complaint types to the default company's departments, where they exist."""
+	_fill_departments("complaint_departments", "complaint_type", DEFAULT_ROUTING)
+
+
+def set_default_reviewers():
+	"""Map the reviewing functions of the order review to the default company's departments."""
+	_fill_departments("review_departments", "function", DEFAULT_REVIEWERS)
+
+
+def _fill_departments(table: str, key: str, defaults: dict[str, str]):
+	settings = frappe.get_single("CS Settings")
+	if settings.get(table):
+		return
+	company = frappe.defaults.get_defaults().get("company")
+	for value, department_name in defaults.items():
+		filters = {"department_name": department_name, "is_group": 0}
+		if company:
+			filters["company"] = company
+		department = frappe.db.get_value("Department", filters, "name")
+		if department:
+			settings.append(table, {key: value, "department": department})
+	settings.save(ignore_permissions=True)
 
 
 def create_default_survey_template():
@@ -50,26 +90,3 @@ def create_default_survey_template():
 			],
 		}
 	).insert(ignore_permissions=True)
-
-
-def before_uninstall():
-	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
-	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
-
-
-def set_default_routing():
-	"""Map complaint types to the default company's departments, where they exist."""
-	settings = frappe.get_single("CS Settings")
-	if settings.complaint_departments:
-		return
-	company = frappe.defaults.get_defaults().get("company")
-	for complaint_type, department_name in DEFAULT_ROUTING.items():
-		filters = {"department_name": department_name, "is_group": 0}
-		if company:
-			filters["company"] = company
-		department = frappe.db.get_value("Department", filters, "name")
-		if department:
-			settings.append(
-				"complaint_departments", {"complaint_type": complaint_type, "department": department}
-			)
-	settings.save(ignore_permissions=True)

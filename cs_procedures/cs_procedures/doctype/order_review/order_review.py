@@ -164,7 +164,7 @@ def make_order_review(sales_order: str):
 	review = frappe.new_doc("Order Review")
 	review.sales_order = order.name
 	lines = "".join(
-		f"<li>{frappe.utils.escape_html(item.item_name or item.item_code)}: {item.qty} {item.uom or ''}"
+		f"<li>{frappe.utils.escape_html(item.item_name or item.item_code)}: {item.get_formatted('qty')} {item.uom or ''}"
 		f" — {frappe.format(item.delivery_date, 'Date')}</li>"
 		for item in order.items
 	)
