@@ -1,5 +1,7 @@
 """Column definitions shared by the app's script reports."""
 
+from frappe import _
+
 
 def column(
 	fieldname: str,
@@ -17,3 +19,10 @@ def column(
 		"width": width,
 		"precision": precision,
 	}
+
+
+def translate_values(rows: list, fields: tuple[str, ...]) -> None:
+	"""Show Select values (stored in English) in the user's language."""
+	for row in rows:
+		for field in fields:
+			row[field] = _(row[field]) if row[field] else None

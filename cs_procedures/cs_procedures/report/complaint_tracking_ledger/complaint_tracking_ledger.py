@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column
+from cs_procedures.cs_procedures.report.columns import column, translate_values
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -40,8 +40,7 @@ def execute(filters=None):
 	for row in rows:
 		for field in ("sheet_on_time", "countermeasure_on_time"):
 			row[field] = None if row[field] is None else (yes if row[field] else no)
-		for field in ("workflow_state", "complaint_type", "urgency", "handling_method"):  # Select values
-			row[field] = _(row[field]) if row[field] else None
+	translate_values(rows, ("workflow_state", "complaint_type", "urgency", "handling_method"))
 	return columns(), rows
 
 

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column
+from cs_procedures.cs_procedures.report.columns import column, translate_values
 
 
 def execute(filters=None):
@@ -45,9 +45,7 @@ def execute(filters=None):
 		],
 		order_by="received_on desc, name desc",
 	)
-	for row in rows:
-		for field in ("kind", "inspection_result", "notification_method", "status"):  # Select values
-			row[field] = _(row[field]) if row[field] else None
+	translate_values(rows, ("kind", "inspection_result", "notification_method", "status"))
 	return columns(), rows
 
 
