@@ -3,8 +3,10 @@ from frappe import _
 from frappe.contacts.doctype.contact.contact import get_contact_name
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate
+from frappe.utils.user import get_users_with_role
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.people import assign
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.workflows import complaint as workflow
 
@@ -12,9 +14,21 @@ from cs_procedures.workflows import complaint as workflow
 class CustomerComplaint(Document):
 	def before_insert(self):
 		if self.contact_email and not self.customer:
-			# created from an incoming e-mail (Email Account "Append To")
+			# created from an incoming e-mail (Email Account "Append To"): nobody has taken it yet
+			self.flags.from_email = True
 			self.channel = "E-mail"
+			self.received_by = self.follower = None
 			self.fill_from_sender()
+
+	def after_insert(self):
+		if self.flags.from_email:
+			assign(
+				self,
+				get_users_with_role("CS Manager"),
+				_(
+					"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
+				).format(self.customer_name or self.contact_email),
+			)
 
 	def validate(self):
 		settings = get_settings()

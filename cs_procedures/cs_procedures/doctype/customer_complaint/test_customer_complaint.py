@@ -363,6 +363,8 @@ class TestComplaintIntakeAndReports(FrappeTestCase):
 		self.assertEqual(complaint.subject, "Late delivery of order 4711")
 		self.assertIn("have not arrived", complaint.description)
 		self.assertEqual(complaint.workflow_state, rules.RECEIVED)
+		self.assertFalse(complaint.follower)  # triaged by a CS manager, who gets it on the to-do list
+		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": complaint.name, "allocated_to": MANAGER}))
 
 	def test_reports_count_timeliness(self):
 		from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
