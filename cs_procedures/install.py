@@ -39,10 +39,14 @@ DEFAULT_REVIEWERS = {
 }
 
 
+SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
+
+
 def after_install():
 	set_default_routing()
 	set_default_reviewers()
 	create_default_survey_template()
+	create_survey_email_template()
 
 
 def before_uninstall():
@@ -88,5 +92,25 @@ def create_default_survey_template():
 				{"category": category, "question": question, "question_zh": question_zh, "max_score": 20}
 				for category, question, question_zh in DEFAULT_SURVEY["items"]
 			],
+		}
+	).insert(ignore_permissions=True)
+
+
+def create_survey_email_template():
+	"""The invitation and reminder e-mail, as an Email Template staff can reword."""
+	if frappe.db.exists("Email Template", SURVEY_EMAIL_TEMPLATE):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": SURVEY_EMAIL_TEMPLATE,
+			"subject": "{% if reminder %}{{ _('Reminder: customer satisfaction survey') }}"
+			"{% else %}{{ _('Customer satisfaction survey') }}{% endif %}",
+			"use_html": 1,
+			"response_html": frappe.read_file(
+				frappe.get_app_path(
+					"cs_procedures", "templates", "emails", "satisfaction_survey_invitation.html"
+				)
+			),
 		}
 	).insert(ignore_permissions=True)

@@ -9,6 +9,7 @@ from frappe.model.document import Document
 from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
 
 from cs_procedures import bulk
+from cs_procedures.install import SURVEY_EMAIL_TEMPLATE
 from cs_procedures.people import assign, department_heads
 from cs_procedures.procedures import satisfaction as rules
 
@@ -213,19 +214,21 @@ def survey_link(response) -> str:
 
 
 def send_survey_mail(response, reminder: bool):
-	subject = _("Reminder: customer satisfaction survey") if reminder else _("Customer satisfaction survey")
-	frappe.sendmail(
-		recipients=[response.email],
-		subject=subject,
-		template="satisfaction_survey_invitation",
-		args={
+	"""The invitation or reminder, worded by the "Satisfaction Survey Invitation" Email Template."""
+	mail = frappe.get_doc("Email Template", SURVEY_EMAIL_TEMPLATE).get_formatted_email(
+		{
 			"customer_name": response.customer_name or response.customer,
 			"link": survey_link(response),
 			"reply_by": frappe.format(
 				frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "reply_by"), "Date"
 			),
 			"reminder": reminder,
-		},
+		}
+	)
+	frappe.sendmail(
+		recipients=[response.email],
+		subject=mail["subject"],
+		message=mail["message"],
 		reference_doctype=response.doctype,
 		reference_name=response.name,
 	)

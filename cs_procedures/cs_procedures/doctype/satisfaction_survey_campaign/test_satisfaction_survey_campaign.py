@@ -30,9 +30,10 @@ QA_HEAD = "survey.qa.head@example.com"
 
 def setUpModule():
 	frappe.set_user("Administrator")
-	from cs_procedures.install import create_default_survey_template
+	from cs_procedures.install import create_default_survey_template, create_survey_email_template
 
 	create_default_survey_template()
+	create_survey_email_template()
 	qa = ensure_department("CS Survey Quality")
 	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
 	settings = frappe.get_single("CS Settings")
@@ -139,6 +140,8 @@ class TestSatisfactionSurvey(FrappeTestCase):
 			filters={"reference_doctype": "Satisfaction Survey Response", "reference_name": alpha.name},
 		)
 		self.assertEqual(len(queued), 1)
+		mail = frappe.get_doc("Email Queue", queued[0].name)
+		self.assertIn("Customer satisfaction survey", mail.message)  # the Email Template's subject
 		with self.assertRaises(frappe.ValidationError):
 			campaign.send_invitations()
 
