@@ -303,6 +303,15 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertEqual(tasks.remind_survey_non_responders(add_days(today, 7)), 0)
 		self.assertEqual(frappe.db.get_value("Satisfaction Survey Response", alpha.name, "reminders_sent"), 2)
 
+	def test_campaigns_close_by_themselves_after_the_reply_by_date(self):
+		campaign = self.sent_campaign(send_date=add_days(getdate(), -20), reply_by=add_days(getdate(), -1))
+		still_open = self.sent_campaign()
+		closed = tasks.close_due_campaigns(getdate())
+		self.assertIn(campaign.name, closed)
+		self.assertNotIn(still_open.name, closed)
+		self.assertEqual(frappe.db.get_value(campaign.doctype, campaign.name, "status"), "Closed")
+		self.assertNotIn(campaign.name, tasks.close_due_campaigns(getdate()))
+
 	def test_scheduled_campaign_is_created_once_per_period(self):
 		frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 1)
 		settings = frappe.get_single("CS Settings")
