@@ -18,8 +18,8 @@ DEFAULT_ROUTING = {
 # The seed's questionnaire (003 附表一, 001 附件二): five items of 20 points, 100 in all.
 DEFAULT_SURVEY = {
 	"template_name": "Customer Satisfaction Survey",
-	"introduction": "Thank you for your support. Please rate each item; your answers help us improve. "
-	"感谢贵公司的支持与关照,请对下列各项评分,以帮助我们改进不足。",
+	"introduction": "Thank you for your support. Please rate each item; your answers help us improve.",
+	"introduction_zh": "感谢贵公司的支持与关照,请对下列各项评分,以帮助我们改进不足。",
 	"items": [
 		("Product Quality", "Our products meet your quality requirements", "产品质量满足贵公司的要求"),
 		("Delivery", "Deliveries arrive on time and in the right quantity", "交货及时、数量准确"),
@@ -87,6 +87,7 @@ def create_default_survey_template():
 			"doctype": "Satisfaction Survey Template",
 			"template_name": DEFAULT_SURVEY["template_name"],
 			"introduction": DEFAULT_SURVEY["introduction"],
+			"introduction_zh": DEFAULT_SURVEY["introduction_zh"],
 			"is_default": 1,
 			"items": [
 				{"category": category, "question": question, "question_zh": question_zh, "max_score": 20}

@@ -37,10 +37,11 @@ def get_context(context):
 	if context.state == "open":
 		context.response = response
 		context.campaign = frappe.get_cached_doc("Satisfaction Survey Campaign", response.campaign)
-		context.introduction = frappe.db.get_value(
-			"Satisfaction Survey Template", context.campaign.template, "introduction"
-		)
 		context.chinese = (frappe.local.lang or "").startswith("zh")
+		introduction, introduction_zh = frappe.db.get_value(
+			"Satisfaction Survey Template", context.campaign.template, ["introduction", "introduction_zh"]
+		)
+		context.introduction = (introduction_zh if context.chinese else None) or introduction
 		context.levels = [(share, _(label)) for share, label in LEVELS]
 		context.token = token or ""
 	return context
