@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils.html_utils import sanitize_html
 
 
 def describe_complaint_from_email(communication, method=None):
@@ -18,7 +19,9 @@ def describe_complaint_from_email(communication, method=None):
 			"Customer Complaint",
 			communication.reference_name,
 			"description",
-			communication.content,
+			sanitize_html(
+				communication.content
+			),  # set directly, so Frappe's Text Editor sanitizer did not run
 			update_modified=False,
 		)
 

@@ -1,6 +1,7 @@
 """Install-time defaults."""
 
 import frappe
+from frappe.utils import get_time
 
 # Complaint type -> ERPNext's standard department for it (003 §3.7-3.9): quality
 # complaints to quality, delivery and quantity to the materials/dispatch side,
@@ -42,11 +43,29 @@ DEFAULT_REVIEWERS = {
 SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
 
 
+WORKING_DAY = ("08:00:00", "17:30:00")
+
+
 def after_install():
 	set_default_routing()
 	set_default_reviewers()
 	create_default_survey_template()
 	create_survey_email_template()
+	set_default_working_day()
+
+
+def set_default_working_day():
+	"""Frappe gives the Time fields of a new Single the current time, not their defaults: a fresh
+	site's working day would be a fraction of a second long and no deadline could be computed."""
+	start, end = (
+		frappe.db.get_single_value("CS Settings", field) for field in ("work_start_time", "work_end_time")
+	)
+	start, end = (get_time(value) if value else None for value in (start, end))
+	if not start or not end or end <= start or start.microsecond or end.microsecond:
+		frappe.db.set_single_value(
+			"CS Settings", dict(zip(("work_start_time", "work_end_time"), WORKING_DAY, strict=True))
+		)
+		frappe.clear_document_cache("CS Settings", "CS Settings")
 
 
 def before_uninstall():

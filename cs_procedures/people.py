@@ -1,7 +1,6 @@
-"""Who acts in the procedures: department heads, vice presidents, and their to-do lists."""
+"""Who acts in the procedures: department heads and vice presidents."""
 
 import frappe
-from frappe.desk.form import assign_to
 from frappe.utils.user import get_users_with_role
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
@@ -33,14 +32,6 @@ def department_heads(department: str | None) -> list[str]:
 def vice_presidents() -> list[str]:
 	configured = get_settings().vice_president
 	return [configured] if configured else sorted(get_users_with_role(VICE_PRESIDENT_ROLE))
-
-
-def assign(doc, users: list[str], description: str) -> None:
-	if users:
-		assign_to.add(
-			{"assign_to": users, "doctype": doc.doctype, "name": doc.name, "description": description},
-			ignore_permissions=True,
-		)
 
 
 def changed_rows(doc, table: str) -> list:

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import getdate
 from frappe.utils.user import get_users_with_role
 
+from cs_procedures import jobs
 from cs_procedures.procedures import property as rules
 
 DOCTYPE = "Customer Property"
@@ -26,37 +27,44 @@ def remind_retention_ended(today=None) -> int:
 		fields=["name", "customer", "customer_name", "description", "received_by", "retention_until"],
 		order_by="retention_until asc",
 	)
-	made = 0
-	for row in due:
-		if not rules.reminder_due(rules.IN_STORE, getdate(row.retention_until), today):
-			continue
-		if frappe.db.exists(
-			"ToDo", {"reference_type": DOCTYPE, "reference_name": row.name, "date": row.retention_until}
-		):
-			continue
-		user = _responsible(row.received_by)
-		if not user:
-			continue
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": user,
-				"reference_type": DOCTYPE,
-				"reference_name": row.name,
-				"date": row.retention_until,
-				"priority": "Medium",
-				"description": _(
-					"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
-				).format(
-					row.name,
-					row.customer_name or row.customer,
-					row.description,
-					frappe.format(row.retention_until, "Date"),
-				),
-			}
-		).insert(ignore_permissions=True)
-		made += 1
-	return made
+	made = jobs.each(
+		due,
+		lambda row: _remind(row, today),
+		doctype=DOCTYPE,
+		title=_("Customer property retention reminder failed"),
+	)
+	return sum(made)
+
+
+def _remind(row, today) -> bool:
+	if not rules.reminder_due(rules.IN_STORE, getdate(row.retention_until), today):
+		return False
+	if frappe.db.exists(
+		"ToDo", {"reference_type": DOCTYPE, "reference_name": row.name, "date": row.retention_until}
+	):
+		return False
+	user = _responsible(row.received_by)
+	if not user:
+		return False
+	frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": user,
+			"reference_type": DOCTYPE,
+			"reference_name": row.name,
+			"date": row.retention_until,
+			"priority": "Medium",
+			"description": _(
+				"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
+			).format(
+				row.name,
+				row.customer_name or row.customer,
+				row.description,
+				frappe.format(row.retention_until, "Date"),
+			),
+		}
+	).insert(ignore_permissions=True)
+	return True
 
 
 def _responsible(received_by: str | None) -> str | None:

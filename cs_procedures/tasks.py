@@ -2,11 +2,11 @@
 
 import frappe
 from frappe import _
-from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 from frappe.utils import add_days, cint, get_datetime, getdate, now_datetime
 
-from cs_procedures import people
+from cs_procedures import jobs, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.notifications import assign, can_email, notify
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import satisfaction
 
@@ -23,7 +23,7 @@ def sweep_overdue_complaints(now=None) -> int:
 	# the query builder keeps the plain range condition on the index (get_all would wrap it in ifnull)
 	due = (
 		frappe.qb.from_(complaint)
-		.select(complaint.name, complaint.breach_level, complaint.next_deadline)
+		.select(complaint.name)
 		.where((complaint.next_sweep_at <= now) & (complaint.docstatus == 0))
 		.orderby(complaint.next_sweep_at)
 		.run(as_dict=True)
@@ -32,27 +32,39 @@ def sweep_overdue_complaints(now=None) -> int:
 		return 0
 	settings = get_settings()
 	calendar = settings.calendar()
-	acted = 0
-	for row in due:
-		step = rules.sweep_step(
-			row.breach_level, get_datetime(row.next_deadline), now, settings.escalate_after_hours, calendar
-		)
-		doc = frappe.get_doc("Customer Complaint", row.name)
-		if step.action == "notify":
-			_notify_overdue(doc)
-		elif step.action == "escalate":
-			_escalate(doc)
-		doc.db_set(
-			{
-				"breach_level": step.level,
-				"next_sweep_at": step.next_check,
-				"is_overdue": 1 if step.level else 0,
-				"escalated_to_vp": 1 if step.action == "escalate" else doc.escalated_to_vp,
-			},
-			update_modified=False,
-		)
-		acted += bool(step.action)
-	return acted
+	acted = jobs.each(
+		[row.name for row in due],
+		lambda name: _sweep_one(name, now, settings, calendar),
+		doctype="Customer Complaint",
+		title=_("Overdue complaint sweep failed"),
+	)
+	return sum(acted)
+
+
+def _sweep_one(name: str, now, settings, calendar) -> bool:
+	"""One complaint, read again under a row lock: an overlapping run finds it already handled."""
+	if not frappe.db.exists("Customer Complaint", name):
+		return False  # deleted since the query
+	doc = frappe.get_doc("Customer Complaint", name, for_update=True)
+	if doc.docstatus != 0 or not doc.next_sweep_at or get_datetime(doc.next_sweep_at) > now:
+		return False
+	step = rules.sweep_step(
+		doc.breach_level, get_datetime(doc.next_deadline), now, settings.escalate_after_hours, calendar
+	)
+	if step.action == "notify":
+		_notify_overdue(doc)
+	elif step.action == "escalate":
+		_escalate(doc)
+	doc.db_set(
+		{
+			"breach_level": step.level,
+			"next_sweep_at": step.next_check,
+			"is_overdue": 1 if step.level else 0,
+			"escalated_to_vp": 1 if step.action == "escalate" else doc.escalated_to_vp,
+		},
+		update_modified=False,
+	)
+	return bool(step.action)
 
 
 def _notify_overdue(doc) -> None:
@@ -61,7 +73,7 @@ def _notify_overdue(doc) -> None:
 		doc.name, doc.customer_name or doc.customer, stage, frappe.format(doc.next_deadline, "Datetime")
 	)
 	users = {doc.follower, *people.department_heads(doc.responsible_department)} - {None}
-	_send(doc, users, message)
+	notify(users, message, doc)
 	doc.add_comment("Info", message)
 
 
@@ -69,59 +81,51 @@ def _escalate(doc) -> None:
 	message = _(
 		"Complaint {0} ({1}) is still overdue at the {2} stage and is escalated to the vice president."
 	).format(doc.name, doc.customer_name or doc.customer, _(doc.deadline_stage))
-	_send(doc, {doc.follower} - {None}, message)
-	people.assign(doc, people.vice_presidents(), message)  # the assignment notifies the vice president
+	notify({doc.follower}, message, doc)
+	assign(doc, people.vice_presidents(), message)  # the assignment notifies the vice president
 	doc.add_comment("Info", message)
-
-
-def _send(doc, users, subject: str) -> None:
-	if users:
-		enqueue_create_notification(
-			sorted(users),
-			{
-				"type": "Alert",
-				"document_type": doc.doctype,
-				"document_name": doc.name,
-				"subject": subject,
-				"email_content": subject,
-				"from_user": "Administrator",
-			},
-		)
 
 
 def create_scheduled_campaigns(today=None) -> list[str]:
 	"""Create and send the automatic campaigns of CS Settings, once per schedule and period."""
 	today = getdate(today)
-	created = []
-	for row in get_settings().survey_schedules:
-		period = satisfaction.scheduled_period(row.frequency, today)
-		if not period:
-			continue
-		key = "|".join(
-			(row.frequency, row.audience, row.customer_group or "", row.territory or "", str(period[0]))
-		)
-		if frappe.db.exists("Satisfaction Survey Campaign", {"schedule_key": key}):
-			continue
-		campaign = frappe.get_doc(
-			{
-				"doctype": "Satisfaction Survey Campaign",
-				"title": _("{0} satisfaction survey {1} to {2}").format(
-					_(row.frequency), frappe.format(period[0], "Date"), frappe.format(period[1], "Date")
-				),
-				"template": row.template,
-				"period_start": period[0],
-				"period_end": period[1],
-				"send_date": today,
-				"reply_by": add_days(today, row.reply_within_days),
-				"audience": row.audience,
-				"customer_group": row.customer_group,
-				"territory": row.territory,
-				"schedule_key": key,
-			}
-		).insert(ignore_permissions=True)
-		campaign.send_invitations()
-		created.append(campaign.name)
-	return created
+	created = jobs.each(
+		get_settings().survey_schedules,
+		lambda row: _create_scheduled_campaign(row, today),
+		doctype="Satisfaction Survey Campaign",
+		title=_("Scheduled satisfaction survey failed"),
+	)
+	return [name for name in created if name]
+
+
+def _create_scheduled_campaign(row, today) -> str | None:
+	period = satisfaction.scheduled_period(row.frequency, today)
+	if not period:
+		return None
+	key = "|".join(
+		(row.frequency, row.audience, row.customer_group or "", row.territory or "", str(period[0]))
+	)
+	if frappe.db.exists("Satisfaction Survey Campaign", {"schedule_key": key}):
+		return None
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": _("{0} satisfaction survey {1} to {2}").format(
+				_(row.frequency), frappe.format(period[0], "Date"), frappe.format(period[1], "Date")
+			),
+			"template": row.template,
+			"period_start": period[0],
+			"period_end": period[1],
+			"send_date": today,
+			"reply_by": add_days(today, row.reply_within_days),
+			"audience": row.audience,
+			"customer_group": row.customer_group,
+			"territory": row.territory,
+			"schedule_key": key,
+		}
+	).insert(ignore_permissions=True)
+	campaign.send_invitations()
+	return campaign.name
 
 
 def remind_survey_non_responders(today=None) -> int:
@@ -132,8 +136,8 @@ def remind_survey_non_responders(today=None) -> int:
 
 	today = getdate(today)
 	steps = [cint(step) for step in (get_settings().survey_reminder_days or "").split(",") if cint(step) > 0]
-	if not steps:
-		return 0
+	if not steps or not can_email():
+		return 0  # without an outgoing account the reminders wait; the chase list is the telephone
 	pending = frappe.db.sql(
 		"""select r.name, r.reminders_sent, c.send_date, c.reply_by
 		from `tabSatisfaction Survey Response` r
@@ -143,16 +147,29 @@ def remind_survey_non_responders(today=None) -> int:
 		{"steps": len(steps)},
 		as_dict=True,
 	)
-	sent = 0
-	for row in pending:
+	due = [
+		row
+		for row in pending
 		if satisfaction.reminder_due(
 			getdate(row.send_date), getdate(row.reply_by), row.reminders_sent, today, steps
-		):
-			response = frappe.get_doc("Satisfaction Survey Response", row.name)
-			send_survey_mail(response, reminder=True)
-			response.db_set("reminders_sent", row.reminders_sent + 1, update_modified=False)
-			sent += 1
-	return sent
+		)
+	]
+	return len(
+		jobs.each(
+			due,
+			lambda row: _remind(row, send_survey_mail),
+			doctype="Satisfaction Survey Response",
+			title=_("Survey reminder failed"),
+		)
+	)
+
+
+def _remind(row, send_survey_mail) -> None:
+	response = frappe.get_doc("Satisfaction Survey Response", row.name, for_update=True)
+	if response.status != "Invited" or response.reminders_sent != row.reminders_sent:
+		return  # answered, or reminded by an overlapping run
+	send_survey_mail(response, reminder=True)
+	response.db_set("reminders_sent", row.reminders_sent + 1, update_modified=False)
 
 
 def close_due_campaigns(today=None) -> list[str]:
@@ -162,6 +179,14 @@ def close_due_campaigns(today=None) -> list[str]:
 		filters={"status": "Sent", "reply_by": ("<", getdate(today))},
 		pluck="name",
 	)
-	for name in due:
-		frappe.get_doc("Satisfaction Survey Campaign", name).close()
-	return due
+	return jobs.each(
+		due,
+		_close_campaign,
+		doctype="Satisfaction Survey Campaign",
+		title=_("Closing a satisfaction survey failed"),
+	)
+
+
+def _close_campaign(name: str) -> str:
+	frappe.get_doc("Satisfaction Survey Campaign", name).close()
+	return name

@@ -1,4 +1,8 @@
-"""Records shared by the site test suites (FrappeTestCase modules beside the doctypes)."""
+"""Records shared by the site test suites (FrappeTestCase modules beside the doctypes).
+
+Each test module sets up the state it needs whatever the site holds (another app's tests may have
+run before) and puts back what it changed: `SiteState` records what a module changes.
+"""
 
 from contextlib import contextmanager
 
@@ -13,6 +17,95 @@ def as_user(user: str):
 		yield
 	finally:
 		frappe.set_user("Administrator")
+
+
+TEST_OUTGOING_ACCOUNT = "_CS Test Outgoing"
+
+
+class SiteState:
+	"""What a test module changes in the site's settings, to put back in tearDownModule."""
+
+	def __init__(self):
+		self._undo = []
+
+	def settings(self, **values) -> None:
+		"""Set CS Settings values (tables as lists of dicts); the first call keeps the original."""
+		if not any(kind == "settings" for kind, _ in self._undo):
+			self._undo.append(("settings", _settings_snapshot()))
+		doc = frappe.get_single("CS Settings")
+		doc.update(values)
+		doc.save()
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+
+	def outgoing_email(self, enabled: bool) -> None:
+		"""Make the site able to send e-mail (a test account, never contacted), or not at all."""
+		self._undo.append(("email", _email_snapshot()))
+		if enabled and not frappe.db.exists("Email Account", TEST_OUTGOING_ACCOUNT):
+			frappe.get_doc(
+				{
+					"doctype": "Email Account",
+					"email_account_name": TEST_OUTGOING_ACCOUNT,
+					"email_id": "cs-outgoing@cs-test.example",
+					"enable_outgoing": 0,
+					"smtp_server": "localhost",
+					"no_smtp_authentication": 1,
+				}
+			).insert()
+		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+		if enabled:
+			frappe.db.set_value(
+				"Email Account", TEST_OUTGOING_ACCOUNT, {"enable_outgoing": 1, "default_outgoing": 1}
+			)
+		_forget_email_accounts()
+
+	def single_value(self, doctype: str, field: str, value) -> None:
+		self._undo.append(("single", (doctype, field, frappe.db.get_single_value(doctype, field))))
+		frappe.db.set_single_value(doctype, field, value)
+
+	def restore(self, commit: bool = True) -> None:
+		frappe.set_user("Administrator")
+		for kind, saved in reversed(self._undo):
+			if kind == "settings":
+				doc = frappe.get_single("CS Settings")
+				doc.update(saved)
+				doc.save()
+				frappe.clear_document_cache("CS Settings", "CS Settings")
+			elif kind == "email":
+				for name, values in saved.items():
+					frappe.db.set_value("Email Account", name, values)
+				_forget_email_accounts()
+			elif kind == "single":
+				frappe.db.set_single_value(*saved)
+		self._undo = []
+		if commit:
+			frappe.db.commit()
+
+
+def _settings_snapshot() -> dict:
+	doc = frappe.get_single("CS Settings")
+	snapshot = {}
+	for df in doc.meta.fields:
+		if df.fieldtype in frappe.model.table_fields:
+			snapshot[df.fieldname] = [
+				{field.fieldname: row.get(field.fieldname) for field in row.meta.fields}
+				for row in doc.get(df.fieldname)
+			]
+		elif df.fieldtype not in frappe.model.no_value_fields:
+			snapshot[df.fieldname] = doc.get(df.fieldname)
+	return snapshot
+
+
+def _email_snapshot() -> dict:
+	return {
+		row.name: {"enable_outgoing": row.enable_outgoing, "default_outgoing": row.default_outgoing}
+		for row in frappe.get_all("Email Account", fields=["name", "enable_outgoing", "default_outgoing"])
+	}
+
+
+def _forget_email_accounts() -> None:
+	for cache in ("outgoing_email_account", "incoming_email_account"):
+		if hasattr(frappe.local, cache):
+			delattr(frappe.local, cache)
 
 
 def company() -> str:
@@ -41,7 +134,20 @@ def ensure_user(email: str, roles, department: str | None = None, user_type: str
 		)
 		user.insert()
 	frappe.get_doc("User", email).add_roles(*roles)  # adds only the missing ones
-	if department and not frappe.db.exists("Employee", {"user_id": email}):
+	employee = department and frappe.db.get_value(
+		"Employee", {"user_id": email}, ["name", "department"], as_dict=True
+	)
+	if employee and (employee.department != department):
+		frappe.db.set_value(  # another company may have become the default since it was made
+			"Employee",
+			employee.name,
+			{
+				"department": department,
+				"company": frappe.db.get_value("Department", department, "company"),
+				"status": "Active",
+			},
+		)
+	elif department and not employee:
 		frappe.get_doc(
 			{
 				"doctype": "Employee",

@@ -3,10 +3,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time
 
+from cs_procedures.notifications import can_email
 from cs_procedures.procedures.calendar import WorkingCalendar
 
 
 class CSSettings(Document):
+	def onload(self):
+		self.set_onload("can_email", can_email())
+
 	def validate(self):
 		if get_time(self.work_end_time) <= get_time(self.work_start_time):
 			frappe.throw(_("The working day must end after it starts."), title=_("Working Hours"))

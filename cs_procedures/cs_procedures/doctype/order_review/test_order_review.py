@@ -7,7 +7,15 @@ from frappe.utils import add_days, getdate
 
 from cs_procedures.cs_procedures.doctype.order_review.order_review import make_order_review
 from cs_procedures.procedures import order_review as rules
-from cs_procedures.testing import DEMO_ITEM, as_user, company, ensure_customer, ensure_department, ensure_user
+from cs_procedures.testing import (
+	DEMO_ITEM,
+	SiteState,
+	as_user,
+	company,
+	ensure_customer,
+	ensure_department,
+	ensure_user,
+)
 
 test_ignore = ["Sales Order", "Department", "Customer"]
 
@@ -18,6 +26,7 @@ QUALITY = "review.quality@example.com"
 MATERIALS = "review.materials@example.com"
 GM = "review.gm@example.com"
 VP = "review.vp@example.com"
+STATE = SiteState()
 
 
 def setUpModule():
@@ -30,16 +39,15 @@ def setUpModule():
 	ensure_user(GM, ["CS General Manager"])
 	ensure_user(VP, ["CS Vice President"])
 	ensure_customer(CUSTOMER)
-	settings = frappe.get_single("CS Settings")
-	settings.set("review_departments", [{"function": f, "department": d} for f, d in departments.items()])
-	settings.require_order_review = 1
-	settings.save()
+	STATE.settings(
+		review_departments=[{"function": f, "department": d} for f, d in departments.items()],
+		require_order_review=1,
+	)
 	frappe.db.commit()  # the module's fixtures outlive each test's rollback
 
 
 def tearDownModule():
-	frappe.db.set_single_value("CS Settings", "require_order_review", 0)
-	frappe.db.commit()
+	STATE.restore()
 
 
 def new_sales_order():

@@ -1,6 +1,12 @@
 frappe.ui.form.on("Satisfaction Survey Campaign", {
 	refresh(frm) {
 		if (frm.is_new()) return;
+		if (frm.doc.status !== "Closed" && frm.doc.__onload && frm.doc.__onload.can_email === false) {
+			frm.dashboard.set_headline_alert(
+				__("No default outgoing Email Account: invitations and reminders cannot be e-mailed. Set one up under Email Account, or take the answers by phone."),
+				"orange"
+			);
+		}
 		if (frm.doc.status === "Draft") {
 			frm.add_custom_button(__("Send Invitations"), () =>
 				frappe.confirm(__("Send the survey to every customer of the audience now?"), () =>

@@ -4,13 +4,13 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.model.document import Document
 from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
 
 from cs_procedures import bulk
 from cs_procedures.install import SURVEY_EMAIL_TEMPLATE
-from cs_procedures.people import assign, department_heads
+from cs_procedures.notifications import assign, can_email
+from cs_procedures.people import department_heads
 from cs_procedures.procedures import satisfaction as rules
 
 # customers invited within a web request; more are invited by a background job
@@ -18,6 +18,9 @@ INVITE_IN_REQUEST = 200
 
 
 class SatisfactionSurveyCampaign(Document):
+	def onload(self):
+		self.set_onload("can_email", can_email())
+
 	def validate(self):
 		if getdate(self.period_start) > getdate(self.period_end):
 			frappe.throw(_("The period must end after it starts."), title=_("Invalid Period"))
@@ -54,7 +57,7 @@ class SatisfactionSurveyCampaign(Document):
 			frappe.throw(_("No active customer matches the audience."), title=_("No Customers"))
 		template = frappe.get_doc("Satisfaction Survey Template", self.template)
 		contacts = contacts_by_customer(customers)
-		if contacts and not EmailAccount.find_default_outgoing():
+		if contacts and not can_email():
 			frappe.throw(
 				_("Set up a default outgoing Email Account before sending the invitations."),
 				frappe.OutgoingEmailError,

@@ -11,6 +11,7 @@ from werkzeug.test import Client
 
 from cs_procedures import tasks
 from cs_procedures.testing import (
+	SiteState,
 	ensure_customer,
 	ensure_department,
 	ensure_user,
@@ -26,6 +27,7 @@ BETA_PORTAL_USER = "portal@beta.example"
 PASSWORD = "Survey-Test-2026!"
 TEMPLATE = "Customer Satisfaction Survey"
 QA_HEAD = "survey.qa.head@example.com"
+STATE = SiteState()
 
 
 def setUpModule():
@@ -36,14 +38,16 @@ def setUpModule():
 	create_survey_email_template()
 	qa = ensure_department("CS Survey Quality")
 	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
-	settings = frappe.get_single("CS Settings")
-	rows = {row.complaint_type: row for row in settings.complaint_departments}
-	if "Quality" in rows:
-		rows["Quality"].department = qa
-	else:
-		settings.append("complaint_departments", {"complaint_type": "Quality", "department": qa})
-	settings.survey_reminder_days = "7,14"
-	settings.save()
+	routing = [
+		row.as_dict()
+		for row in frappe.get_single("CS Settings").complaint_departments
+		if row.complaint_type != "Quality"
+	]
+	STATE.settings(
+		complaint_departments=[*routing, {"complaint_type": "Quality", "department": qa}],
+		survey_reminder_days="7,14",
+		survey_schedules=[],
+	)
 	if not frappe.db.exists("User", BETA_PORTAL_USER):
 		ensure_user(BETA_PORTAL_USER, ["Customer"], user_type="Website User")
 		user = frappe.get_doc("User", BETA_PORTAL_USER)
@@ -52,19 +56,12 @@ def setUpModule():
 	ensure_customer(ALPHA, ALPHA_MAIL)
 	ensure_customer(BETA, BETA_MAIL, user=BETA_PORTAL_USER)
 	ensure_customer(GAMMA)
-	if not frappe.db.exists("Email Account", "_CS Test Outgoing"):
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": "_CS Test Outgoing",
-				"email_id": "cs-outgoing@cs-test.example",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "localhost",
-				"no_smtp_authentication": 1,
-			}
-		).insert()
+	STATE.outgoing_email(True)  # whatever other suites left as the default account
 	frappe.db.commit()  # the portal requests run on their own connection
+
+
+def tearDownModule():
+	STATE.restore()
 
 
 def new_campaign(**values):
@@ -302,6 +299,35 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertEqual(tasks.remind_survey_non_responders(add_days(today, 6)), 2)
 		self.assertEqual(tasks.remind_survey_non_responders(add_days(today, 7)), 0)
 		self.assertEqual(frappe.db.get_value("Satisfaction Survey Response", alpha.name, "reminders_sent"), 2)
+
+	def test_reminders_and_closing_without_outgoing_email(self):
+		campaign = self.sent_campaign(send_date=add_days(getdate(), -8), reply_by=add_days(getdate(), -1))
+		response = response_of(campaign, BETA)
+		for row, score in zip(response.answers, (4, 20, 20, 20, 20), strict=True):
+			row.score = score
+		response.channel = "Phone"
+		response.save()
+		site = SiteState()
+		site.outgoing_email(False)
+		try:
+			self.assertEqual(tasks.remind_survey_non_responders(getdate()), 0)  # nothing to send with
+			self.assertIn(campaign.name, tasks.close_due_campaigns(getdate()))
+			campaign.reload()
+			self.assertEqual(campaign.status, "Closed")
+			(follow_up,) = campaign.follow_ups  # product quality averaged 4, under the pass mark
+			self.created.append(("Quality Action", follow_up.quality_action))
+			self.assertTrue(
+				frappe.db.exists(
+					"ToDo", {"reference_name": follow_up.quality_action, "allocated_to": QA_HEAD}
+				)
+			)
+			self.assertTrue(
+				frappe.db.exists(
+					"Notification Log", {"document_name": follow_up.quality_action, "for_user": QA_HEAD}
+				)
+			)
+		finally:
+			site.restore(commit=False)
 
 	def test_campaigns_close_by_themselves_after_the_reply_by_date(self):
 		campaign = self.sent_campaign(send_date=add_days(getdate(), -20), reply_by=add_days(getdate(), -1))
