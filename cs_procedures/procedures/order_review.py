@@ -38,6 +38,22 @@ def objections(conclusions: Iterable[str]) -> int:
 	return sum(1 for conclusion in conclusions if conclusion == NOT_FEASIBLE)
 
 
+def review_problem(rows: list[tuple[str, str, bool]]) -> str | None:
+	"""Why the departments' review is not complete, or None.
+
+	`rows` are (function, conclusion, concluded by that function's department) for each opinion row:
+	exactly one row per reviewing function, each concluded by its own department.
+	"""
+	functions = [function for function, _conclusion, _own in rows]
+	if sorted(functions) != sorted(ASPECTS):
+		return "rows_missing"
+	if open_reviews(conclusion for _function, conclusion, _own in rows):
+		return "open_reviews"
+	if not all(own for _function, _conclusion, own in rows):
+		return "not_by_department"
+	return None
+
+
 def approval_problem(conclusions: list[str], decision: str | None, remarks: str | None) -> str | None:
 	"""Why the general manager cannot sign this decision yet, or None.
 

@@ -6,13 +6,16 @@ The state names and required fields are the procedure's rules in
 
 import frappe
 from frappe import _
-from frappe.desk.form import assign_to
 from frappe.utils import now_datetime
 
-from cs_procedures.people import assign, changed_rows, department_heads, user_department, vice_presidents
+from cs_procedures import guards
+from cs_procedures.notifications import assign, close_assignments
+from cs_procedures.people import changed_rows, department_heads, user_department, vice_presidents
 from cs_procedures.procedures import complaint as rules
 
-PRIVILEGED_ROLES = {"System Manager", "CS Manager"}
+CS_MANAGER = "CS Manager"
+VICE_PRESIDENT = "CS Vice President"
+PRIVILEGED_ROLES = ("System Manager", CS_MANAGER)
 
 
 def check_transition(doc, old_state: str | None, settings) -> None:
@@ -65,20 +68,65 @@ def stamp_transition(doc, settings) -> None:
 		doc.closed_on = now
 
 
-def check_countermeasure_edit(doc) -> None:
-	"""A department edits its own countermeasure rows only.
+ROUTING_FIELDS = ("complaint_type", "responsible_department", "handled_by_sales_alone")
 
-	The follower (who tracks the actions) and CS managers may edit every row.
+
+def check_routing(doc, before) -> None:
+	"""Who may route a complaint after intake, judged on the stored complaint (000 III-1.1-1.2).
+
+	The CS manager divides the responsibility while the complaint is received; the vice president
+	names the department of an escalated one; the CS manager may hand the tracking to another
+	follower while it is open. Nobody else changes these, in no state.
+	"""
+	if before is None or guards.is_administrator():
+		return
+	state = before.workflow_state
+	changed = [field for field in ROUTING_FIELDS if (before.get(field) or None) != (doc.get(field) or None)]
+	if changed and not (
+		(state == rules.RECEIVED and guards.has_role(CS_MANAGER))
+		or (state == rules.ESCALATED and guards.has_role(VICE_PRESIDENT))
+	):
+		guards.refuse(
+			_(
+				"{0} can only be changed by a CS manager while the complaint is received, or by the vice president while it is escalated."
+			).format(", ".join(_(doc.meta.get_label(field)) for field in changed)),
+			title=_("Routing Is Decided"),
+		)
+	if (before.follower or None) != (doc.follower or None) and not (
+		state not in (rules.CLOSED, rules.NOT_ACCEPTED) and guards.has_role(CS_MANAGER)
+	):
+		guards.refuse(_("Only a CS manager can hand the complaint to another follower."))
+
+
+def check_countermeasure_edit(doc, before) -> None:
+	"""A department fills and edits its own 5W1H rows only; a row's department never changes.
+
+	New rows of a department head belong to their own department, which must be responsible for
+	the complaint; the follower (who tracks the actions) and CS managers may edit every row. The
+	checks read the stored complaint and rows, not the values sent with the change.
 	"""
 	user = frappe.session.user
-	if user == doc.follower or PRIVILEGED_ROLES & set(frappe.get_roles(user)):
+	stored = {row.name: row for row in (before.countermeasures if before else [])}
+	privileged = guards.has_role(*PRIVILEGED_ROLES) or (before is not None and user == before.follower)
+	own = None if privileged else user_department(user)
+	responsible = (before.responsible_department if before else None) or doc.responsible_department
+	for row in doc.countermeasures:
+		old = stored.get(row.name)
+		if old is not None:
+			if (row.department or None) != (old.department or None):
+				guards.refuse(
+					_("Row {0}: the department of a countermeasure cannot be changed.").format(row.idx),
+					title=_("Not Your Department"),
+				)
+		elif privileged:
+			row.department = row.department or responsible
+		else:
+			row.department = own
+	if privileged:
 		return
-	touched = changed_rows(doc, "countermeasures")
-	if not touched:
-		return
-	own = user_department(user)
-	for row in touched:
-		if row.department != own:
+	for row in changed_rows(doc, "countermeasures"):
+		department = stored[row.name].department if row.name in stored else row.department
+		if not own or department != own or own != responsible:
 			frappe.throw(
 				_("Row {0}: you may only edit the countermeasures of your own department ({1}).").format(
 					row.idx, own or _("none")
@@ -92,7 +140,7 @@ def assign_for_state(doc) -> None:
 	"""Put the complaint on the to-do list of whoever must act in its new state."""
 	state = doc.workflow_state
 	if state in (rules.CLOSED, rules.NOT_ACCEPTED):
-		assign_to.close_all_assignments(doc.doctype, doc.name)
+		close_assignments(doc)
 		return
 	if state == rules.SHEET_ISSUED:
 		users = department_heads(doc.responsible_department)

@@ -1,17 +1,17 @@
 import frappe
 from frappe import _
 from frappe.contacts.doctype.contact.contact import get_contact_name
-from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate
 from frappe.utils.user import get_users_with_role
 
+from cs_procedures import guards
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
-from cs_procedures.people import assign
+from cs_procedures.notifications import assign
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.workflows import complaint as workflow
 
 
-class CustomerComplaint(Document):
+class CustomerComplaint(guards.ProcedureDocument):
 	def before_insert(self):
 		if self.contact_email and not self.customer:
 			# created from an incoming e-mail (Email Account "Append To"): nobody has taken it yet
@@ -32,23 +32,36 @@ class CustomerComplaint(Document):
 
 	def validate(self):
 		settings = get_settings()
+		before = self.get_doc_before_save()
 		if self.received_on:  # to the second, as the form shows and edits it
 			self.received_on = get_datetime(self.received_on).replace(microsecond=0)
+		workflow.check_routing(self, before)
 		self.responsible_department = self.responsible_department or rules.route_department(
 			self.complaint_type, settings.department_map()
 		)
 		self.validate_quantities()
-		for row in self.countermeasures:
-			row.department = row.department or self.responsible_department
+		workflow.check_countermeasure_edit(self, before)
 		self.set_sheet_due_by(settings)
 
-		before = self.get_doc_before_save()
 		old_state = before.workflow_state if before else None
 		if self.workflow_state and self.workflow_state != old_state and before:
 			workflow.check_transition(self, old_state, settings)
 			workflow.stamp_transition(self, settings)
-		workflow.check_countermeasure_edit(self)
 		self.track_deadline(settings)
+
+	def before_submit(self):
+		guards.check_workflow_action(self)  # Close or Not Accept, never a bare submit
+
+	def before_cancel(self):
+		guards.check_workflow_action(self)
+
+	def on_trash(self):
+		guards.refuse_deletion(
+			self,
+			None
+			if self.docstatus == 0 and self.workflow_state in (None, rules.RECEIVED)
+			else _("a complaint that has left Received is dismissed with Not Accept."),
+		)
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):

@@ -11,6 +11,7 @@ from cs_procedures.procedures import complaint as rules
 from cs_procedures.tasks import sweep_overdue_complaints
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	SiteState,
 	as_user,
 	ensure_customer,
 	ensure_department,
@@ -29,6 +30,7 @@ SALES_HEAD = "sales.head@example.com"
 VP = "cs.vp@example.com"
 CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
+STATE = SiteState()
 
 
 def setUpModule():
@@ -54,28 +56,25 @@ def setUpModule():
 				],
 			}
 		).insert()
-	settings = frappe.get_single("CS Settings")
-	settings.update(
-		{
-			"work_start_time": "08:00:00",
-			"work_end_time": "17:30:00",
-			"holiday_list": "_CS Test Holidays",
-			"sheet_issue_hours": 2,
-			"countermeasure_hours": 4,
-			"escalate_after_hours": 2,
-			"vice_president": VP,
-			"allow_sales_only_handling": 1,
-		}
-	)
-	settings.set(
-		"complaint_departments",
-		[
+	STATE.settings(
+		work_start_time="08:00:00",
+		work_end_time="17:30:00",
+		holiday_list="_CS Test Holidays",
+		sheet_issue_hours=2,
+		countermeasure_hours=4,
+		escalate_after_hours=2,
+		vice_president=VP,
+		allow_sales_only_handling=1,
+		complaint_departments=[
 			{"complaint_type": "Quality", "department": qa},
 			{"complaint_type": "Service", "department": sales},
 		],
 	)
-	settings.save()
 	frappe.db.commit()  # the module's fixtures outlive each test's rollback
+
+
+def tearDownModule():
+	STATE.restore()
 
 
 def new_complaint(**values):
@@ -290,6 +289,38 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(
 			(doc.deadline_stage, doc.breach_level, doc.is_overdue), (rules.STAGE_COUNTERMEASURE, 0, 0)
 		)
+
+	def test_sweep_works_without_outgoing_email(self):
+		"""A fresh site has no outgoing account: notifications, to-dos and comments still happen."""
+		site = SiteState()
+		site.outgoing_email(False)
+		try:
+			doc = new_complaint()  # sheet due Monday 11:00
+			self.assertEqual(sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30)), 1)
+			self.assertEqual(sweep_overdue_complaints(now=datetime(2026, 1, 5, 13, 5)), 1)
+			doc.reload()
+			self.assertEqual((doc.breach_level, doc.escalated_to_vp), (rules.ESCALATED_TO_VP, 1))
+			for user in (OFFICER, QA_HEAD, VP):
+				self.assertTrue(
+					frappe.db.exists("Notification Log", {"document_name": doc.name, "for_user": user}), user
+				)
+			self.assertTrue(frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": VP}))
+			self.assertEqual(
+				frappe.db.count("Comment", {"reference_name": doc.name, "comment_type": "Info"}), 2
+			)
+			self.assertFalse(frappe.db.exists("Email Queue", {"reference_name": doc.name}))
+		finally:
+			site.restore(commit=False)
+
+	def test_sweep_emails_when_the_site_can(self):
+		site = SiteState()
+		site.outgoing_email(True)
+		try:
+			doc = new_complaint()
+			sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30))
+			self.assertTrue(frappe.db.exists("Email Queue", {"reference_name": doc.name}))
+		finally:
+			site.restore(commit=False)
 
 	def test_make_complaint_from_customer_and_dashboards(self):
 		draft = make_complaint("Customer", CUSTOMER)

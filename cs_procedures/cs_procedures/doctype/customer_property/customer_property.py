@@ -7,13 +7,13 @@ cs_procedures.procedures.property.
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, today
 
+from cs_procedures import guards
 from cs_procedures.procedures import property as rules
 
 
-class CustomerProperty(Document):
+class CustomerProperty(guards.ProcedureDocument):
 	def validate(self):
 		before = self.get_doc_before_save()
 		old_status = before.status if before else None
@@ -153,18 +153,27 @@ class CustomerProperty(Document):
 
 	@frappe.whitelist()
 	def close(self, outcome: str, closed_on: str | None = None):
-		"""Close the record: returned to the customer, consumed, or disposed of."""
-		self.check_permission("write")
-		previous = self.closed_on
-		self.flags.close_as = outcome
-		self.closed_on = closed_on or today()
-		try:
-			self.save()
-		except Exception:
-			self.closed_on = previous
-			raise
-		finally:
-			self.flags.close_as = None
+		"""Close the record: returned to the customer, consumed, or disposed of.
+
+		Acts on the stored record (locked), whatever copy the client sent."""
+		record = frappe.get_doc(self.doctype, self.name, for_update=True)
+		record.check_permission("write")
+		if outcome not in rules.FINAL_STATUSES:
+			frappe.throw(_("Close the record with Returned, Consumed or Disposed."), title=_("Not Closed"))
+		record.flags.close_as = outcome
+		record.closed_on = getdate(closed_on) if closed_on else getdate(today())
+		record.flags.ignore_permissions = True  # closed_on and status are written by the procedure only
+		record.save()
+		self.reload()  # the caller's copy (and the desk's, through run_doc_method) shows the stored result
+		return record.status
+
+	def on_trash(self):
+		guards.refuse_deletion(
+			self,
+			None
+			if self.status == rules.RECEIVED and not self.closed_on
+			else _("the register is kept until its retention ends."),
+		)
 
 
 @frappe.whitelist()

@@ -2,15 +2,21 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from cs_procedures import guards
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.people import changed_rows, user_department
 from cs_procedures.procedures import order_review as rules
 
-MANAGERS = {"System Manager", "CS Manager"}
+SALES_ROLE = "CS Officer"
 APPROVAL_MESSAGES = {
+	"rows_missing": lambda: _(
+		"The review needs exactly one opinion of engineering, quality, materials and sales."
+	),
+	"not_by_department": lambda: _(
+		"Every conclusion must be given by a user of the department it belongs to."
+	),
 	"open_reviews": lambda: _(
 		"Every department must give its conclusion before the general manager decides."
 	),
@@ -24,36 +30,49 @@ APPROVAL_MESSAGES = {
 }
 
 
-class OrderReview(Document):
+class OrderReview(guards.ProcedureDocument):
 	def validate(self):
-		if not self.opinions:
-			departments = {row.function: row.department for row in get_settings().review_departments}
-			for function, aspect in rules.ASPECTS.items():
-				self.append(
-					"opinions",
-					{
-						"function": function,
-						"aspect": aspect,
-						"department": departments.get(function),
-						"conclusion": rules.PENDING,
-					},
-				)
-		self.check_opinion_edits()
+		before = self.get_doc_before_save()
+		if before is None:
+			self.set_opinion_rows()
+		else:
+			self.check_rows_kept(before)
+		self.check_opinion_edits(before)
 
-	def check_opinion_edits(self):
-		"""Each department gives its own conclusion; sales (CS officers) fill the sales row."""
-		user, roles = frappe.session.user, set(frappe.get_roles())
-		own = user_department(user)
-		current = {id(row) for row in self.opinions}
-		for row in changed_rows(self, "opinions"):
-			if row.conclusion == rules.PENDING and not row.comments:
-				continue  # no opinion given (a new review's empty rows)
-			allowed = (
-				MANAGERS & roles
-				or (row.department and row.department == own)
-				or (row.function == "Sales" and "CS Officer" in roles)
+	def set_opinion_rows(self):
+		"""One row per reviewing function, for the department CS Settings names (never the client's)."""
+		departments = {row.function: row.department for row in get_settings().review_departments}
+		self.set(
+			"opinions",
+			[
+				{
+					"function": function,
+					"aspect": aspect,
+					"department": departments.get(function),
+					"conclusion": rules.PENDING,
+				}
+				for function, aspect in rules.ASPECTS.items()
+			],
+		)
+
+	def check_rows_kept(self, before):
+		if {row.name for row in self.opinions} != {row.name for row in before.opinions}:
+			guards.refuse(
+				_("The opinion rows of the reviewing departments cannot be added or removed."),
+				title=_("Not Your Department"),
 			)
-			if not allowed:
+
+	def check_opinion_edits(self, before):
+		"""Each department gives its own conclusion; sales (CS officers) fill the sales row.
+
+		The row's function and department are the stored ones (permlevel 1): a reviewer cannot
+		move a row to their own department."""
+		if before is None:
+			return
+		user = frappe.session.user
+		own = user_department(user)
+		for row in changed_rows(self, "opinions"):
+			if not self.concluded_by(row, user, own):
 				frappe.throw(
 					_("Row {0}: only the {1} department gives this conclusion.").format(
 						row.idx, row.department or _(row.function)
@@ -61,11 +80,28 @@ class OrderReview(Document):
 					frappe.PermissionError,
 					title=_("Not Your Department"),
 				)
-			if id(row) in current:
-				row.reviewed_by, row.reviewed_on = user, now_datetime()
+			row.reviewed_by, row.reviewed_on = user, now_datetime()
+
+	@staticmethod
+	def concluded_by(row, user, department) -> bool:
+		if user == guards.ADMINISTRATOR:
+			return True
+		if row.function == "Sales" and SALES_ROLE in frappe.get_roles(user):
+			return True
+		return bool(row.department) and row.department == department
 
 	def before_submit(self):
-		problem = rules.approval_problem(
+		problem = rules.review_problem(
+			[
+				(
+					row.function,
+					row.conclusion,
+					bool(row.reviewed_by)
+					and self.concluded_by(row, row.reviewed_by, user_department(row.reviewed_by)),
+				)
+				for row in self.opinions
+			]
+		) or rules.approval_problem(
 			[row.conclusion for row in self.opinions], self.gm_decision, self.gm_remarks
 		)
 		if problem:
@@ -76,6 +112,11 @@ class OrderReview(Document):
 				title=_("Vice President's Approval Needed"),
 			)
 		self.approved_by, self.approved_on = frappe.session.user, now_datetime()
+
+	def on_trash(self):
+		guards.refuse_deletion(
+			self, None if self.docstatus == 0 else _("an approved or withdrawn review is kept as evidence.")
+		)
 
 	def on_submit(self):
 		if self.gm_decision == rules.CANCEL_ORDER:
@@ -94,45 +135,55 @@ class OrderReview(Document):
 
 	@frappe.whitelist()
 	def raise_change(self, reason: str, origin: str) -> str:
-		"""A change request: the approved version is withdrawn and a new version goes to review (5.1.5)."""
-		self.check_permission("cancel")
-		if self.docstatus != 1:
-			frappe.throw(_("Only an approved review can be changed; edit this one instead."))
-		if origin not in (rules.CUSTOMER_CHANGE, rules.INTERNAL_CHANGE) or not (reason or "").strip():
+		"""A change request: the approved version is withdrawn and a new version goes to review (5.1.5).
+
+		Acts on the stored review (locked), whatever copy the client sent."""
+		if (
+			origin not in (rules.CUSTOMER_CHANGE, rules.INTERNAL_CHANGE)
+			or not isinstance(reason, str)
+			or not reason.strip()
+		):
 			frappe.throw(_("Say who asks for the change and why."), title=_("Change Request"))
-		self.flags.ignore_permissions = True
-		self.cancel()
-		new = frappe.copy_doc(self)
+		review = frappe.get_doc(self.doctype, self.name, for_update=True)
+		review.check_permission("cancel")
+		if review.docstatus != 1:
+			frappe.throw(_("Only an approved review can be changed; edit this one instead."))
+		review.flags.ignore_permissions = True
+		review.cancel()
+		new = frappe.copy_doc(review)
 		new.update(
 			{
 				"docstatus": 0,
-				"amended_from": self.name,
-				"version": rules.next_version(self.version),
+				"amended_from": review.name,
+				"version": rules.next_version(review.version),
 				"change_origin": origin,
 				"change_reason": reason.strip(),
 				"vp_approved_by": None,
 				"vp_approved_on": None,
 			}
 		)
-		for row in new.opinions:
-			row.update(
-				{"conclusion": rules.PENDING, "comments": None, "reviewed_by": None, "reviewed_on": None}
-			)
 		new.insert(ignore_permissions=True)
 		return new.name
 
 	@frappe.whitelist()
 	def approve_change(self):
-		"""The vice president approves an internal change request (5.1.5.2 A)."""
+		"""The vice president approves an internal change request (5.1.5.2 A), on the stored review."""
+		review = frappe.get_doc(self.doctype, self.name, for_update=True)
 		if "CS Vice President" not in frappe.get_roles():
 			frappe.throw(
 				_("Only the vice president approves an internal change."),
 				frappe.PermissionError,
 				title=_("Not Permitted"),
 			)
-		if not rules.change_needs_vice_president(self.change_origin) or self.docstatus != 0:
+		review.check_permission("write")
+		if (
+			not rules.change_needs_vice_president(review.change_origin)
+			or review.docstatus != 0
+			or review.vp_approved_by
+		):
 			frappe.throw(_("Only an internal change waiting for review needs the vice president's approval."))
-		self.db_set({"vp_approved_by": frappe.session.user, "vp_approved_on": now_datetime()})
+		review.db_set({"vp_approved_by": frappe.session.user, "vp_approved_on": now_datetime()})
+		review.add_comment("Info", _("The vice president approved the internal change."))
 
 
 def check_sales_order_reviewed(sales_order, method=None):
