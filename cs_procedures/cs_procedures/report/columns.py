@@ -2,6 +2,13 @@
 
 from frappe import _
 
+# The desk's report grid (frappe-datatable) puts each cell's formatted value into the page as HTML,
+# and Frappe's "Data" formatter passes the value through untouched; the chart tooltip shows its x
+# labels as HTML too. Customer text must therefore leave the report already escaped. Only "<" and
+# ">" are replaced: in HTML text no tag can open without "<", and the Excel/CSV export (which only
+# unescapes cells holding both "<" and ">") keeps "&" and quotes as typed ("A & B", "O'Neil").
+_TEXT_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;"})
+
 
 def column(
 	fieldname: str,
@@ -22,7 +29,21 @@ def column(
 
 
 def translate_values(rows: list, fields: tuple[str, ...]) -> None:
-	"""Show Select values (stored in English) in the user's language."""
+	"""Show Select values (stored in English) in the user's language, escaped like any Data cell: a
+	value written past the Select's validation (db_set, SQL) is shown untranslated."""
 	for row in rows:
 		for field in fields:
-			row[field] = _(row[field]) if row[field] else None
+			row[field] = escape_text(_(row[field])) if row[field] else None
+
+
+def escape_text(value):
+	"""User text made inert for the desk's report grid and chart tooltips (see `_TEXT_ESCAPES`)."""
+	return value.translate(_TEXT_ESCAPES) if isinstance(value, str) else value
+
+
+def escape_values(rows: list, fields: tuple[str, ...]) -> None:
+	"""Escape the free-text (Data) cells; Link cells are built with innerText by the desk, and their
+	values are document names, which cannot hold "<" or ">"."""
+	for row in rows:
+		for field in fields:
+			row[field] = escape_text(row.get(field))

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.report.columns import column
+from cs_procedures.cs_procedures.report.columns import column, escape_text
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -63,6 +63,8 @@ def execute(filters=None):
 	for row in rows:
 		if group_by == "Complaint Type":
 			row.grp = _(row.grp)
+		if fieldtype == "Data":  # a Link cell is built with innerText; its value must stay the name
+			row.grp = escape_text(row.grp)
 		for field in ("sheet_on_time_pct", "countermeasure_on_time_pct", "mean_hours_to_close"):
 			row[field] = None if row[field] is None else flt(row[field], 1)
 	return columns(label, fieldtype, options), rows, None, chart(rows)
@@ -84,9 +86,10 @@ def columns(label, fieldtype, options):
 def chart(rows):
 	if not rows:
 		return None
+	# the chart's tooltip shows the labels as HTML
 	return {
 		"data": {
-			"labels": [row.grp or _("Not Set") for row in rows],
+			"labels": [escape_text(row.grp) or _("Not Set") for row in rows],
 			"datasets": [
 				{"name": _("Complaints"), "values": [row.complaints for row in rows]},
 				{"name": _("Repeat Complaints"), "values": [int(row.repeat_complaints or 0) for row in rows]},

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column, translate_values
+from cs_procedures.cs_procedures.report.columns import column, escape_values, translate_values
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -41,6 +41,7 @@ def execute(filters=None):
 		for field in ("sheet_on_time", "countermeasure_on_time"):
 			row[field] = None if row[field] is None else (yes if row[field] else no)
 	translate_values(rows, ("workflow_state", "complaint_type", "urgency", "handling_method"))
+	escape_values(rows, ("customer_name", "subject"))  # e-mailed complaints bring the customer's subject
 	return columns(), rows
 
 

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column, translate_values
+from cs_procedures.cs_procedures.report.columns import column, escape_values, translate_values
 
 
 def execute(filters=None):
@@ -46,6 +46,9 @@ def execute(filters=None):
 		order_by="received_on desc, name desc",
 	)
 	translate_values(rows, ("kind", "inspection_result", "notification_method", "status"))
+	escape_values(
+		rows, ("customer_name", "delivery_reference", "description", "nonconformity", "storage_location")
+	)
 	return columns(), rows
 
 

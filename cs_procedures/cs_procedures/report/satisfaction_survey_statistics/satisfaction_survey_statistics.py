@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.report.columns import column
+from cs_procedures.cs_procedures.report.columns import column, escape_text, escape_values
 
 
 def execute(filters=None):
@@ -28,7 +28,8 @@ def execute(filters=None):
 		row.below_callback_mark = int(
 			campaign.status == "Closed" and flt(row.satisfaction) < flt(template.callback_mark)
 		)
-		row.channel = _(row.channel) if row.channel else None
+		row.channel = escape_text(_(row.channel)) if row.channel else None
+	escape_values(rows, ("customer_name", "respondent"))  # the respondent is typed in by the customer
 	items = question_statistics(campaign.name, flt(template.pass_mark))
 	return columns(), rows, items_table(items, template), chart(items, template), summary(campaign)
 
@@ -70,7 +71,7 @@ def items_table(items, template) -> str:
 		"<tr{style}><td>{q}</td><td>{c}</td><td class='text-right'>{a:.2f}</td><td class='text-right'>{p:.1f} %</td></tr>".format(
 			style=" style='color: var(--red-600)'" if flt(item.average) < flt(template.pass_mark) else "",
 			q=frappe.utils.escape_html(item.question),
-			c=_(item.category),
+			c=frappe.utils.escape_html(_(item.category) if item.category else ""),
 			a=flt(item.average),
 			p=flt(item.pass_rate),
 		)
@@ -89,7 +90,7 @@ def chart(items, template):
 		return None
 	return {
 		"data": {
-			"labels": [item.question for item in items],
+			"labels": [escape_text(item.question) for item in items],  # the tooltip shows them as HTML
 			"datasets": [
 				{"name": _("Average Score"), "values": [flt(item.average, 2) for item in items]},
 				{"name": _("Item Pass Mark"), "values": [flt(template.pass_mark)] * len(items)},
