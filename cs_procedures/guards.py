@@ -99,27 +99,35 @@ class ProcedureDocument(Document):
 
 	def validate_higher_perm_levels(self):
 		if not (self.flags.ignore_permissions or frappe.flags.in_install or is_administrator()):
-			writable = self.get_permlevel_access("write")
-			fields = [df for df in self.meta.get_high_permlevel_fields() if df.permlevel not in writable]
-			if fields:
-				reference = frappe.new_doc(self.doctype) if self.is_new() else self.get_latest()
-				forged = forged_fields(self, reference, fields)
-				for table in () if self.is_new() else self.meta.get_table_fields():
-					child_fields = [
-						df
-						for df in frappe.get_meta(table.options).get_high_permlevel_fields()
-						if df.permlevel not in writable
-					]
-					stored = {row.name: row for row in reference.get(table.fieldname)}
-					for row in self.get(table.fieldname) if child_fields else ():
-						if row.name in stored:
-							forged += forged_fields(row, stored[row.name], child_fields)
-				if forged:
-					frappe.throw(
-						_("{0} are written by the procedure and cannot be set by hand.").format(
-							", ".join(sorted({_(df.label) for df in forged}))
-						),
-						frappe.PermissionError,
-						title=_("Written by the Procedure"),
-					)
+			forged = self.forged_procedure_fields()
+			if forged:
+				frappe.throw(
+					_("{0} are written by the procedure and cannot be set by hand.").format(
+						", ".join(sorted({_(df.label) for df in forged}))
+					),
+					frappe.PermissionError,
+					title=_("Written by the Procedure"),
+				)
 		super().validate_higher_perm_levels()
+
+	def forged_procedure_fields(self) -> list:
+		"""Permlevel fields the user may read but not write whose value differs from the stored one."""
+		writable = self.get_permlevel_access("write")
+		# a level the user cannot read is not sent back by the desk: Frappe puts it back silently
+		readable = set(self.get_permlevel_access("read")) - set(writable)
+		if not readable:
+			return []
+		reference = frappe.new_doc(self.doctype) if self.is_new() else self.get_latest()
+		fields = [df for df in self.meta.get_high_permlevel_fields() if df.permlevel in readable]
+		forged = forged_fields(self, reference, fields)
+		for table in () if self.is_new() else self.meta.get_table_fields():
+			child_fields = [
+				df
+				for df in frappe.get_meta(table.options).get_high_permlevel_fields()
+				if df.permlevel in readable
+			]
+			stored = {row.name: row for row in reference.get(table.fieldname)} if child_fields else {}
+			for row in self.get(table.fieldname) if child_fields else ():
+				if row.name in stored:
+					forged += forged_fields(row, stored[row.name], child_fields)
+		return forged

@@ -121,7 +121,13 @@ def ensure_department(name: str) -> str:
 	)
 
 
-def ensure_user(email: str, roles, department: str | None = None, user_type: str = "System User") -> str:
+def ensure_user(
+	email: str,
+	roles,
+	department: str | None = None,
+	user_type: str = "System User",
+	password: str | None = None,
+) -> str:
 	if not frappe.db.exists("User", email):
 		user = frappe.get_doc(
 			{
@@ -134,6 +140,10 @@ def ensure_user(email: str, roles, department: str | None = None, user_type: str
 		)
 		user.insert()
 	frappe.get_doc("User", email).add_roles(*roles)  # adds only the missing ones
+	if password:
+		from frappe.utils.password import update_password
+
+		update_password(email, password)
 	employee = department and frappe.db.get_value(
 		"Employee", {"user_id": email}, ["name", "department"], as_dict=True
 	)
@@ -214,6 +224,64 @@ def make_return(delivery_note: str, qty: float):
 	returned = make_sales_return(delivery_note)
 	returned.items[0].qty = -qty
 	return returned.submit()
+
+
+class HttpUser:
+	"""A user acting over HTTP, as the desk and the portal do: logged in with a cookie, each request
+	served by Frappe's WSGI application on its own connection (commit what it must see)."""
+
+	def __init__(self, user: str | None = None, password: str | None = None):
+		import frappe.app
+		from werkzeug.test import Client
+
+		self.user = user or "Guest"
+		self.client = Client(frappe.app.application)
+		if user:
+			response = self.post("login", {"usr": user, "pwd": password})
+			assert response.status_code == 200, response.text[-300:]
+
+	def _call(self, verb, path, **kwargs):
+		from frappe.tests.test_api import make_request
+
+		return make_request(target=getattr(self.client, verb), args=(path,), kwargs=kwargs)
+
+	def post(self, method: str, data: dict):
+		"""POST /api/method/<method> with form data (JSON-encoded where not a string)."""
+		form = {
+			key: value if isinstance(value, str) else frappe.as_json(value) for key, value in data.items()
+		}
+		return self._call("post", f"/api/method/{method}", data=form)
+
+	def post_json(self, method: str, data: dict):
+		"""POST /api/method/<method> with a JSON body: arguments keep their JSON types (lists, numbers)."""
+		return self._call("post", f"/api/method/{method}", json=data)
+
+	def put(self, doctype: str, name: str, values: dict):
+		return self._call("put", f"/api/resource/{quote(doctype)}/{quote(name)}", json=values)
+
+	def delete(self, doctype: str, name: str):
+		return self._call("delete", f"/api/resource/{quote(doctype)}/{quote(name)}")
+
+	def get(self, path: str):
+		return self._call("get", path)
+
+	def run_doc_method(self, doc, method: str, args: dict | None = None, **changes):
+		"""The desk's `frm.call(method)`: the document as the client holds it (with `changes`) is sent."""
+		client_copy = doc.as_dict(convert_dates_to_str=True)
+		client_copy.update(changes)
+		return self.post("run_doc_method", {"docs": client_copy, "method": method, "args": args or {}})
+
+	def apply_workflow(self, doc, action: str):
+		return self.post(
+			"frappe.model.workflow.apply_workflow",
+			{"doc": doc.as_dict(convert_dates_to_str=True), "action": action},
+		)
+
+
+def quote(text: str) -> str:
+	from urllib.parse import quote as url_quote
+
+	return url_quote(text, safe="")
 
 
 def browser_survey() -> dict:

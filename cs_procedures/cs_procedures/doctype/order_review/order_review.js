@@ -4,7 +4,7 @@ frappe.ui.form.on("Order Review", {
 	},
 
 	refresh(frm) {
-		if (frm.doc.docstatus === 1 && frm.doc.gm_decision !== "Cancel Order") {
+		if (frm.doc.docstatus === 1 && frm.doc.gm_decision !== "Cancel Order" && frappe.model.can_cancel("Order Review")) {
 			frm.add_custom_button(__("Request Change"), () => {
 				const dialog = new frappe.ui.Dialog({
 					title: __("Request Change"),
@@ -23,10 +23,15 @@ frappe.ui.form.on("Order Review", {
 					],
 					primary_action_label: __("Raise New Version"),
 					primary_action(values) {
-						frm.call("raise_change", values).then((r) => {
-							dialog.hide();
-							frappe.set_route("Form", "Order Review", r.message);
-						});
+						frappe
+							.call("cs_procedures.cs_procedures.doctype.order_review.order_review.request_change", {
+								review: frm.doc.name,
+								...values,
+							})
+							.then((r) => {
+								dialog.hide();
+								frappe.set_route("Form", "Order Review", r.message);
+							});
 					},
 				});
 				dialog.show();

@@ -133,11 +133,12 @@ class OrderReview(guards.ProcedureDocument):
 				alert=True,
 			)
 
-	@frappe.whitelist()
 	def raise_change(self, reason: str, origin: str) -> str:
 		"""A change request: the approved version is withdrawn and a new version goes to review (5.1.5).
 
-		Acts on the stored review (locked), whatever copy the client sent."""
+		Acts on the stored review (locked). The desk calls `request_change` (below): Frappe's
+		`run_doc_method` on a submitted document demands the submit permission, which the sales
+		staff who raise changes do not hold."""
 		if (
 			origin not in (rules.CUSTOMER_CHANGE, rules.INTERNAL_CHANGE)
 			or not isinstance(reason, str)
@@ -184,6 +185,14 @@ class OrderReview(guards.ProcedureDocument):
 			frappe.throw(_("Only an internal change waiting for review needs the vice president's approval."))
 		review.db_set({"vp_approved_by": frappe.session.user, "vp_approved_on": now_datetime()})
 		review.add_comment("Info", _("The vice president approved the internal change."))
+
+
+@frappe.whitelist(methods=["POST"])
+def request_change(review: str, reason: str, origin: str) -> str:
+	"""*Request Change* on an approved review: the next version, for users who may cancel reviews."""
+	if not isinstance(review, str) or not frappe.db.exists("Order Review", review):
+		frappe.throw(_("Order Review {0} does not exist.").format(review), frappe.DoesNotExistError)
+	return frappe.get_doc("Order Review", review).raise_change(reason, origin)
 
 
 def check_sales_order_reviewed(sales_order, method=None):
