@@ -194,20 +194,18 @@ DEMO_ITEM = "_CS Test Dryer"
 
 
 def make_delivery_note(customer: str, qty: float):
-	"""A submitted Delivery Note (negative stock allowed for the test)."""
-	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
-	if not frappe.db.exists("Item", DEMO_ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": DEMO_ITEM,
-				"item_group": "All Item Groups",
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"valuation_rate": 80,
-			}
-		).insert()
-	warehouse = frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")
+	"""A submitted Delivery Note, the goods first received into stock (no site setting is changed)."""
+	ensure_stock_item(DEMO_ITEM)
+	frappe.db.set_value("Item", DEMO_ITEM, "valuation_rate", 80)
+	warehouse = leaf_warehouse()
+	frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"company": company(),
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "t_warehouse": warehouse, "basic_rate": 80}],
+		}
+	).submit()
 	return frappe.get_doc(
 		{
 			"doctype": "Delivery Note",

@@ -29,6 +29,9 @@ STAGE_COUNTERMEASURE = "Countermeasure"
 STAGE_REPLY = "Customer Required By"
 STAGE_ACTIONS = "Countermeasure Actions"
 
+# Working hours sales has to answer a complaint it handles alone when the customer gave no time.
+DEFAULT_SALES_REPLY_HOURS = 8
+
 # Breach levels recorded on the complaint by the sweep.
 ON_TIME, NOTIFIED, ESCALATED_TO_VP = 0, 1, 2
 
@@ -85,14 +88,28 @@ def countermeasure_due_by(issued_on: datetime, hours: float, calendar: WorkingCa
 	return add_working_hours(issued_on, hours, calendar)
 
 
+def sales_reply_due_by(
+	received_on: datetime, customer_required_by: datetime | None, hours: float, calendar: WorkingCalendar
+) -> datetime:
+	"""A complaint sales handles alone is answered within the customer's required time (000 III-1.1),
+	or, when the customer gave none, within `hours` working hours of receipt."""
+	return customer_required_by or add_working_hours(received_on, hours, calendar)
+
+
 def current_deadline(
 	state: str | None,
 	sheet_due: datetime | None,
 	countermeasure_due: datetime | None,
 	customer_required_by: datetime | None,
 	open_action_dues: Iterable[datetime] = (),
+	sales_reply_due: datetime | None = None,
 ) -> Deadline | None:
-	"""The deadline the complaint is working towards in its state, if any."""
+	"""The deadline the complaint is working towards in its state, if any.
+
+	`sales_reply_due` is set for a complaint sales handles alone: it needs no sheet, so while it is
+	received its deadline is the reply, not the two-hour sheet."""
+	if state in (RECEIVED, None) and sales_reply_due:
+		return Deadline(STAGE_REPLY, sales_reply_due)
 	if state in (RECEIVED, None) and sheet_due:
 		return Deadline(STAGE_SHEET, sheet_due)
 	if state == ESCALATED:

@@ -103,12 +103,21 @@ class CustomerComplaint(guards.ProcedureDocument):
 		if open_dues:
 			closes = settings.calendar().end
 			open_dues = [get_datetime(f"{getdate(due)} {closes}") for due in open_dues]
+		sales_reply_due = None
+		if self.handled_by_sales_alone and settings.allow_sales_only_handling and self.received_on:
+			sales_reply_due = rules.sales_reply_due_by(
+				get_datetime(self.received_on),
+				_as_datetime(self.customer_required_by),
+				flt(settings.sales_reply_hours) or rules.DEFAULT_SALES_REPLY_HOURS,
+				settings.calendar(),
+			)
 		deadline = rules.current_deadline(
 			self.workflow_state,
 			_as_datetime(self.sheet_due_by),
 			_as_datetime(self.countermeasure_due_by),
 			_as_datetime(self.customer_required_by),
 			open_dues,
+			sales_reply_due,
 		)
 		stage, due = (deadline.stage, deadline.due) if deadline else (None, None)
 		if stage == (self.deadline_stage or None) and due == _as_datetime(self.next_deadline):

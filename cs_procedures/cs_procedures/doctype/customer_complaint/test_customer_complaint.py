@@ -65,6 +65,7 @@ def setUpModule():
 		escalate_after_hours=2,
 		vice_president=VP,
 		allow_sales_only_handling=1,
+		sales_reply_hours=8,
 		complaint_departments=[
 			{"complaint_type": "Quality", "department": qa},
 			{"complaint_type": "Service", "department": sales},
@@ -290,14 +291,62 @@ class TestCustomerComplaint(FrappeTestCase):
 			(doc.deadline_stage, doc.breach_level, doc.is_overdue), (rules.STAGE_COUNTERMEASURE, 0, 0)
 		)
 
+	def test_sales_alone_answers_within_the_customers_time(self):
+		"""000 III-1.1: no sheet, so no two-hour sheet deadline; the follower answers in the customer's time."""
+		doc = new_complaint(
+			complaint_type="Service",
+			handled_by_sales_alone=1,
+			customer_required_by=datetime(2026, 1, 12, 17, 0),
+		)
+		self.assertEqual(
+			(doc.deadline_stage, doc.next_deadline), (rules.STAGE_REPLY, datetime(2026, 1, 12, 17, 0))
+		)
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30))
+		sweep_overdue_complaints(now=datetime(2026, 1, 5, 13, 5))
+		doc.reload()
+		self.assertEqual((doc.breach_level, doc.is_overdue, doc.escalated_to_vp), (rules.ON_TIME, 0, 0))
+		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": VP}))
+
+		no_time_given = new_complaint(complaint_type="Service", handled_by_sales_alone=1)
+		self.assertEqual(no_time_given.next_deadline, datetime(2026, 1, 5, 17, 0))  # 09:00 + 8 working hours
+
+		self.edit(OFFICER, doc, reply_summary="Credit note agreed by phone.")
+		doc = self.act(OFFICER, doc, "Reply to Customer")  # the follower answers, not only a CS manager
+		self.assertEqual(doc.workflow_state, rules.REPLIED)
+		other_officer = ensure_user("cs.officer2@example.com", ["CS Officer"])
+		with self.assertRaises(WorkflowTransitionError):  # an officer who does not follow it
+			self.act(other_officer, no_time_given, "Reply to Customer")
+
+	def test_quality_complaints_are_verified_by_the_quality_department(self):
+		"""001 4.9, 003 3.8: whichever department handled it, quality confirms the effect."""
+		doc = self.act(MANAGER, new_complaint(), "Escalate to VP")
+		self.edit(
+			VP, doc, responsible_department=self.sales, vp_decision="Sales sorts it out with the carrier."
+		)
+		doc = self.act(VP, doc, "Assign Department")
+		self.add_countermeasure(SALES_HEAD, doc)
+		doc = self.act(SALES_HEAD, doc, "Approve Countermeasure")
+		self.edit(OFFICER, doc, reply_summary="Carrier changed.")
+		doc = self.act(OFFICER, doc, "Reply to Customer")
+		doc = self.act(OFFICER, doc, "Request Verification")
+		with as_user(OFFICER):
+			doc = frappe.get_doc(doc.doctype, doc.name)
+			doc.countermeasures[0].status = "Done"
+			doc.save()
+		self.edit(QA_HEAD, doc, verification_result="Two deliveries undamaged.")
+		with self.assertRaises(WorkflowTransitionError):  # the handling department's verifier
+			self.act(SALES_HEAD, doc, "Confirm Effective")
+		doc = self.act(QA_HEAD, doc, "Confirm Effective")
+		self.assertEqual((doc.workflow_state, doc.verified_by), (rules.VERIFIED, QA_HEAD))
+
 	def test_sweep_works_without_outgoing_email(self):
 		"""A fresh site has no outgoing account: notifications, to-dos and comments still happen."""
 		site = SiteState()
 		site.outgoing_email(False)
 		try:
 			doc = new_complaint()  # sheet due Monday 11:00
-			self.assertEqual(sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30)), 1)
-			self.assertEqual(sweep_overdue_complaints(now=datetime(2026, 1, 5, 13, 5)), 1)
+			sweep_overdue_complaints(now=datetime(2026, 1, 5, 11, 30))
+			sweep_overdue_complaints(now=datetime(2026, 1, 5, 13, 5))
 			doc.reload()
 			self.assertEqual((doc.breach_level, doc.escalated_to_vp), (rules.ESCALATED_TO_VP, 1))
 			for user in (OFFICER, QA_HEAD, VP):
