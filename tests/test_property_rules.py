@@ -145,32 +145,33 @@ def test_closed_record_keeps_its_outcome(final):
 		assert p.derive_status(facts, final) == final
 
 
+@pytest.mark.parametrize("outcome", p.FINAL_STATUSES)
+def test_the_lot_may_leave_at_once(outcome):
+	"""Retention is how long the record is kept: a lot is returned or scrapped when the customer wants."""
+	assert p.may_close(outcome)
+
+
+@pytest.mark.parametrize("status", p.OPEN_STATUSES)
+def test_open_statuses_do_not_close(status):
+	assert not p.may_close(status)
+
+
 @pytest.mark.parametrize(
-	"outcome, on_day, allowed",
-	[
-		(p.RETURNED, RECEIVED_ON, True),
-		(p.RETURNED, date(2027, 3, 9), True),
-		(p.CONSUMED, RECEIVED_ON, True),
-		(p.DISPOSED, RECEIVED_ON, False),
-		(p.DISPOSED, date(2027, 3, 9), False),
-		(p.DISPOSED, UNTIL, True),
-		(p.DISPOSED, date(2028, 1, 1), True),
-		(p.IN_STORE, UNTIL, False),
-		(p.RECEIVED, UNTIL, False),
-	],
+	"on_day, deletable",
+	[(RECEIVED_ON, False), (date(2027, 3, 9), False), (UNTIL, True), (date(2028, 1, 1), True)],
 )
-def test_may_close(outcome, on_day, allowed):
-	assert p.may_close(outcome, UNTIL, on_day) is allowed
+def test_record_is_kept_until_its_retention_ends(on_day, deletable):
+	assert p.record_deletable(UNTIL, on_day) is deletable
 
 
-def test_disposal_without_retention_date_is_refused():
-	assert not p.may_close(p.DISPOSED, None, date(2100, 1, 1))
+def test_record_without_retention_date_is_kept():
+	assert not p.record_deletable(None, date(2100, 1, 1))
 
 
-def test_leap_day_disposal():
+def test_leap_day_retention():
 	until = p.retention_until(date(2024, 2, 29))
-	assert not p.may_close(p.DISPOSED, until, date(2025, 2, 28))
-	assert p.may_close(p.DISPOSED, until, date(2025, 3, 1))
+	assert not p.record_deletable(until, date(2025, 2, 28))
+	assert p.record_deletable(until, date(2025, 3, 1))
 
 
 STORED_OK = p.Facts(p.ACCEPTED, stored=True)
@@ -181,7 +182,7 @@ STORED_OK = p.Facts(p.ACCEPTED, stored=True)
 	[
 		(p.IN_STORE, p.RETURNED, STORED_OK, RECEIVED_ON, []),
 		(p.IN_STORE, p.CONSUMED, STORED_OK, RECEIVED_ON, []),
-		(p.IN_STORE, p.DISPOSED, STORED_OK, RECEIVED_ON, [p.RETENTION_NOT_ENDED]),
+		(p.IN_STORE, p.DISPOSED, STORED_OK, RECEIVED_ON, []),
 		(p.IN_STORE, p.DISPOSED, STORED_OK, UNTIL, []),
 		(p.RECEIVED, p.CONSUMED, p.Facts(p.ACCEPTED), RECEIVED_ON, []),
 		(p.RECEIVED, p.CONSUMED, p.Facts(p.PENDING), RECEIVED_ON, [p.NOT_INSPECTED]),
@@ -194,7 +195,7 @@ STORED_OK = p.Facts(p.ACCEPTED, stored=True)
 			p.DISPOSED,
 			p.Facts(p.REJECTED),
 			RECEIVED_ON,
-			[p.CUSTOMER_NOT_NOTIFIED, p.RETENTION_NOT_ENDED],
+			[p.CUSTOMER_NOT_NOTIFIED],
 		),
 		(p.NONCONFORMING, p.DISPOSED, p.Facts(p.REJECTED, customer_notified=True), UNTIL, []),
 		(
@@ -211,7 +212,8 @@ STORED_OK = p.Facts(p.ACCEPTED, stored=True)
 	],
 )
 def test_closure_blockers(current, outcome, facts, on_day, blockers):
-	assert p.closure_blockers(current, outcome, facts, UNTIL, on_day) == blockers
+	del on_day  # the day no longer matters: retention keeps the record, not the lot
+	assert p.closure_blockers(current, outcome, facts) == blockers
 
 
 @pytest.mark.parametrize(

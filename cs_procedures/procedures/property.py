@@ -8,7 +8,8 @@ by phone to find a solution. After passing inspection the warehouse issues the
 material and stores the rest under stock control. Any department that finds an
 anomaly (quantity, appearance ...) tells the materials department at once to
 raise it with the customer. Samples, label paper etc. may be signed for by the
-marketing department directly. The register is kept 1 year (保存期限:1年).
+marketing department directly. The register is kept 1 year (保存期限:1年): the record,
+not the lot, which may be returned or scrapped whenever the customer wants.
 
 The controller of Customer Property and the daily reminder call these; the
 site only supplies values read from the database.
@@ -76,8 +77,8 @@ def add_years(day: date, years: int) -> date:
 
 
 def retention_until(received_on: date, years: int = RETENTION_YEARS) -> date:
-	"""The first day the record (and the property held under it) may be disposed of:
-	the register is kept `years` years after receipt (HT-QR-MA-10, 保存期限:1年)."""
+	"""The first day the register record may be removed: it is kept `years` years after receipt
+	(HT-QR-MA-10, 保存期限:1年)."""
 	if years < 0:
 		raise ValueError("retention years cannot be negative")
 	return add_years(received_on, years)
@@ -130,30 +131,27 @@ def derive_status(facts: Facts, current: str | None = None) -> str:
 	return RECEIVED
 
 
-def may_close(outcome: str, until: date | None, on_day: date) -> bool:
-	"""Whether the property may leave the register as `outcome` on `on_day`.
-
-	Returning it to the customer is always possible; it is consumed when the
-	warehouse issues it; disposal must wait for the end of the retention period.
-	"""
-	if outcome == DISPOSED:
-		return retention_ended(until, on_day)
-	return outcome in (RETURNED, CONSUMED)
+def may_close(outcome: str) -> bool:
+	"""Whether the property may leave the register as `outcome`: returned to the customer, consumed
+	when the warehouse issues it, or disposed of (scrapped) when the customer wants it, at any time.
+	The retention period is how long the register *record* is kept, not the lot (HT-QR-MA-10)."""
+	return outcome in FINAL_STATUSES
 
 
-def closure_blockers(
-	current: str | None, outcome: str, facts: Facts, until: date | None, on_day: date
-) -> list[str]:
-	"""Why the record cannot be closed as `outcome` on `on_day`; empty when it can."""
-	if outcome not in FINAL_STATUSES or not can_move(current, outcome) or current == outcome:
+def record_deletable(until: date | None, on_day: date) -> bool:
+	"""The register record is kept, whatever became of the lot, until its retention ends."""
+	return retention_ended(until, on_day)
+
+
+def closure_blockers(current: str | None, outcome: str, facts: Facts) -> list[str]:
+	"""Why the record cannot be closed as `outcome`; empty when it can."""
+	if not may_close(outcome) or not can_move(current, outcome) or current == outcome:
 		return [NOT_ALLOWED]
 	blockers = []
 	if outcome == CONSUMED and not inspection_passed(facts):
 		blockers.append(NOT_INSPECTED)  # only material that passed inspection is issued
 	if notice_missing(facts):
 		blockers.append(CUSTOMER_NOT_NOTIFIED)
-	if not may_close(outcome, until, on_day):
-		blockers.append(RETENTION_NOT_ENDED)
 	return blockers
 
 

@@ -126,9 +126,7 @@ class CustomerProperty(guards.ProcedureDocument):
 			frappe.throw(
 				_("The closing date must lie between the received date and today."), title=_("Invalid Date")
 			)
-		blockers = rules.closure_blockers(
-			old_status, outcome, facts, getdate(self.retention_until), closed_on
-		)
+		blockers = rules.closure_blockers(old_status, outcome, facts)
 		if rules.NOT_ALLOWED in blockers:
 			frappe.throw(
 				_("A record in status {0} cannot become {1}.").format(_(old_status or ""), _(outcome)),
@@ -142,13 +140,6 @@ class CustomerProperty(guards.ProcedureDocument):
 		if rules.NOT_INSPECTED in blockers:
 			frappe.throw(
 				_("Only a lot that passed its incoming inspection can be consumed."), title=_("Not Inspected")
-			)
-		if rules.RETENTION_NOT_ENDED in blockers:
-			frappe.throw(
-				_("The property cannot be disposed of before its retention ends on {0}.").format(
-					frappe.format(self.retention_until, "Date")
-				),
-				title=_("Retention Not Ended"),
 			)
 
 	@frappe.whitelist()
@@ -171,8 +162,10 @@ class CustomerProperty(guards.ProcedureDocument):
 		guards.refuse_deletion(
 			self,
 			None
-			if self.status == rules.RECEIVED and not self.closed_on
-			else _("the register is kept until its retention ends."),
+			if rules.record_deletable(getdate(self.retention_until), getdate(today()))
+			else _("the register keeps it until its retention ends on {0}.").format(
+				frappe.format(self.retention_until, "Date")
+			),
 		)
 
 

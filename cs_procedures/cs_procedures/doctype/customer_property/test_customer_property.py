@@ -19,6 +19,7 @@ test_ignore = ["Item", "Quality Inspection", "Warehouse", "UOM", "Contact", "Dep
 STORE_KEEPER = "cp.store@example.com"
 INSPECTOR = "cp.quality@example.com"
 OFFICER = "cs.officer@example.com"
+MANAGER = "cp.manager@example.com"
 CUSTOMER = "_CS Test Property Customer"
 ITEM = "_CS Test Customer Resin"
 
@@ -28,6 +29,7 @@ def setUpModule():
 	ensure_user(STORE_KEEPER, ["Stock User"])
 	ensure_user(INSPECTOR, ["Quality Manager"])
 	ensure_user(OFFICER, ["CS Officer"])
+	ensure_user(MANAGER, ["CS Manager"])
 	ensure_customer(CUSTOMER)
 	ensure_stock_item(ITEM)
 
@@ -113,11 +115,13 @@ class TestCustomerProperty(FrappeTestCase):
 			record.save()
 		self.assertEqual(record.status, rules.IN_STORE)
 
-		with as_user(OFFICER):
+		with as_user(OFFICER):  # the customer wants it scrapped: it may leave at once
 			record.reload()
-			with self.assertRaisesRegex(frappe.ValidationError, "retention"):
-				record.close("Disposed")
-		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.IN_STORE)
+			record.close("Disposed")
+		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.DISPOSED)
+		with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "retention"):
+			frappe.delete_doc("Customer Property", record.name)  # the record stays a year
+		self.assertTrue(frappe.db.exists("Customer Property", record.name))
 
 	def test_disposal_after_the_retention_date(self):
 		received = add_days(today(), -400)
@@ -125,10 +129,8 @@ class TestCustomerProperty(FrappeTestCase):
 		self.assertEqual(record.status, rules.IN_STORE)
 		with as_user(OFFICER):
 			record.reload()
-			with self.assertRaisesRegex(frappe.ValidationError, "retention"):
-				record.close(
-					"Disposed", str(add_days(record.retention_until, -1))
-				)  # backdated before the end
+			with self.assertRaisesRegex(frappe.ValidationError, "closing date"):
+				record.close("Disposed", str(add_days(received, -1)))  # before it arrived
 			record.reload()
 			record.close("Disposed")
 		record.reload()
@@ -139,6 +141,9 @@ class TestCustomerProperty(FrappeTestCase):
 		self.assertEqual(record.status, rules.DISPOSED)
 		with self.assertRaises(frappe.ValidationError):
 			record.close("Returned")
+		with as_user(MANAGER):  # its retention has ended: the register may let it go
+			frappe.delete_doc("Customer Property", record.name)
+		self.assertFalse(frappe.db.exists("Customer Property", record.name))
 
 	def test_storing_needs_an_inspection_and_return_is_always_possible(self):
 		record = new_property()
