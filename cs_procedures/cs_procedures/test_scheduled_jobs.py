@@ -1,0 +1,151 @@
+"""The scheduled jobs survive a bad record (issue 8): its error goes to the Error Log, the other records
+are handled and keep what was done, and running the job again repeats no message.
+
+A failure is planted on one record by making the job's per-record step raise for that record only.
+"""
+
+from datetime import datetime
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, today
+
+from cs_procedures import property_tasks, tasks
+from cs_procedures.procedures import complaint as rules
+from cs_procedures.testing import (
+	SiteState,
+	ensure_customer,
+	ensure_department,
+	ensure_stock_item,
+	ensure_user,
+	leaf_warehouse,
+)
+
+test_ignore = ["Department", "Customer", "Item", "Warehouse", "Contact"]
+
+FOLLOWER = "jobs.follower@example.com"
+VP = "jobs.vp@example.com"
+STORE = "jobs.store@example.com"
+CUSTOMER = "_CS Jobs Customer"
+STATE = SiteState()
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	department = ensure_department("CS Jobs Quality")
+	ensure_user(FOLLOWER, ["CS Officer"])
+	ensure_user(VP, ["CS Vice President"])
+	ensure_user(STORE, ["Stock User"])
+	ensure_customer(CUSTOMER)
+	STATE.settings(
+		work_start_time="08:00:00",
+		work_end_time="17:30:00",
+		holiday_list=None,
+		sheet_issue_hours=2,
+		escalate_after_hours=2,
+		vice_president=VP,
+		complaint_departments=[{"complaint_type": "Quality", "department": department}],
+	)
+	frappe.db.commit()
+
+
+def tearDownModule():
+	STATE.restore()
+
+
+class FailsFor:
+	"""Wraps a job's per-record step so that it raises for the planted record only."""
+
+	def __init__(self, step, planted: str):
+		self.step, self.planted = step, planted
+
+	def __call__(self, record, *args, **kwargs):
+		name = record if isinstance(record, str) else getattr(record, "name", None)
+		if name == self.planted:
+			raise frappe.ValidationError(f"planted failure on {name}")
+		return self.step(record, *args, **kwargs)
+
+
+def error_logs(name: str) -> int:
+	return frappe.db.count("Error Log", {"reference_name": name})
+
+
+class TestJobsSurviveABadRecord(FrappeTestCase):
+	def complaint(self, minute: int):
+		return frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": CUSTOMER,
+				"channel": "Phone",
+				"received_on": datetime(2026, 2, 2, 8, minute),  # a Monday; the sheet is due 2 h later
+				"complaint_type": "Quality",
+				"subject": "Scratches",
+				"description": "Scratched.",
+				"follower": FOLLOWER,
+			}
+		).insert()
+
+	def test_sweep_goes_on_past_a_failing_complaint_and_repeats_nothing(self):
+		first, bad, last = self.complaint(0), self.complaint(10), self.complaint(20)
+		logged = error_logs(bad.name)  # Error Logs outlive a rolled-back test, and names are reused
+		step = FailsFor(tasks._notify_overdue, bad.name)
+		with patch.object(tasks, "_notify_overdue", lambda doc: step(doc)):
+			for _run in range(2):  # a second run of the same job
+				tasks.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))
+
+		for good in (first, last):
+			good.reload()
+			self.assertEqual(good.breach_level, rules.NOTIFIED)
+			self.assertEqual(
+				frappe.db.count("Notification Log", {"document_name": good.name, "for_user": FOLLOWER}), 1
+			)
+			self.assertEqual(
+				frappe.db.count("Comment", {"reference_name": good.name, "comment_type": "Info"}), 1
+			)
+		bad.reload()
+		self.assertEqual((bad.breach_level, bad.is_overdue), (rules.ON_TIME, 0))  # rolled back, tried again
+		self.assertFalse(frappe.db.exists("Notification Log", {"document_name": bad.name}))
+		self.assertEqual(error_logs(bad.name) - logged, 2)
+
+		tasks.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))  # the fault is gone
+		bad.reload()
+		self.assertEqual(bad.breach_level, rules.NOTIFIED)
+		self.assertEqual(
+			frappe.db.count("Notification Log", {"document_name": first.name, "for_user": FOLLOWER}), 1
+		)
+
+	def test_a_complaint_deleted_under_the_sweep_is_skipped(self):
+		doc = self.complaint(0)
+		frappe.db.delete("Customer Complaint", {"name": doc.name})
+		self.assertFalse(tasks._sweep_one(doc.name, datetime(2026, 2, 2, 11, 0), None, None))
+		self.assertEqual(error_logs(doc.name), 0)
+
+	def test_retention_reminder_goes_on_past_a_failing_record(self):
+		item = ensure_stock_item("_CS Jobs Resin")
+		records = [
+			frappe.get_doc(
+				{
+					"doctype": "Customer Property",
+					"customer": CUSTOMER,
+					"kind": "Material",
+					"received_on": add_days(today(), -400 - offset),
+					"received_by": STORE,
+					"item_code": item,
+					"description": f"Lot {offset}",
+					"inspection_result": "Accepted",
+					"warehouse": leaf_warehouse(),
+				}
+			).insert()
+			for offset in range(3)
+		]
+		bad = records[1]
+		logged = error_logs(bad.name)
+		step = FailsFor(property_tasks._remind, bad.name)
+		with patch.object(property_tasks, "_remind", step):
+			made = [property_tasks.remind_retention_ended(today()) for _run in range(2)]
+		self.assertEqual(made[1], 0)  # nothing twice
+		for record in records:
+			todos = frappe.db.count("ToDo", {"reference_name": record.name, "allocated_to": STORE})
+			self.assertEqual(todos, 0 if record is bad else 1, record.name)
+		self.assertEqual(error_logs(bad.name) - logged, 2)
