@@ -2,7 +2,10 @@
 
 import frappe
 from frappe import _
+from frappe.utils import cint
 from frappe.utils.html_utils import sanitize_html
+
+from cs_procedures import guards
 
 
 def describe_complaint_from_email(communication, method=None):
@@ -36,4 +39,32 @@ def verify_survey_action_before_completion(action, method=None):
 		frappe.throw(
 			_("Verify the effectiveness of the action before completing it."),
 			title=_("Effectiveness Not Verified"),
+		)
+
+
+def guard_survey_action(action, method=None):
+	"""Every desk user may edit a Quality Action: the survey's trace holds on the server. The link to
+	the campaign that raised the action stays, and only a CS Verifier confirms its effect (003 §5.1.5)."""
+	before = action.get_doc_before_save()
+	linked = before.get("cs_survey_campaign") if before else None
+	if linked and action.get("cs_survey_campaign") != linked:
+		guards.refuse(
+			_(
+				"This action was raised by satisfaction survey {0}: the link cannot be changed or cleared."
+			).format(linked),
+			title=_("Raised by a Survey"),
+		)
+	if cint(action.get("cs_effect_verified")) != cint(before.get("cs_effect_verified") if before else 0):
+		if not guards.has_role("CS Verifier"):
+			guards.refuse(
+				_("Only a CS Verifier can confirm or withdraw the verification of effectiveness."),
+				title=_("Not a Verifier"),
+			)
+
+
+def keep_survey_action(action, method=None):
+	"""A corrective action raised by a survey is evidence: only Administrator deletes it."""
+	if action.get("cs_survey_campaign"):
+		guards.refuse_deletion(
+			action, _("it was raised by satisfaction survey {0}.").format(action.cs_survey_campaign)
 		)

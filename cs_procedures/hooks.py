@@ -73,7 +73,11 @@ doc_events = {
 		"before_submit": "cs_procedures.cs_procedures.doctype.order_review.order_review.check_sales_order_reviewed",
 	},
 	"Quality Action": {
-		"validate": "cs_procedures.events.verify_survey_action_before_completion",
+		"validate": [
+			"cs_procedures.events.verify_survey_action_before_completion",
+			"cs_procedures.events.guard_survey_action",
+		],
+		"on_trash": "cs_procedures.events.keep_survey_action",
 	},
 }
 

@@ -1,23 +1,25 @@
-"""Customer portal: answer a satisfaction survey by personal link or as a logged-in customer."""
+"""Customer portal: answer a satisfaction survey by personal link or as a logged-in customer.
+
+Only the customer answers here: whoever holds the personal link, or a portal user of the customer
+(a Website User in the Customer's Portal Users). Staff record answers in the desk, under their name.
+"""
+
+import json
 
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import cint, flt, get_datetime, now_datetime
+from frappe.sessions import get_csrf_token
+from frappe.utils import cint, get_datetime, now_datetime
 
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
+	LEVELS,  # the five answers offered for each question (share of the maximum, label)
+	find_by_token,
+)
 from cs_procedures.procedures import satisfaction as rules
 
 no_cache = 1
 DOCTYPE = "Satisfaction Survey Response"
-
-# (share of the maximum, label) offered for each question
-LEVELS = (
-	(1.0, "Very satisfied"),
-	(0.8, "Satisfied"),
-	(0.6, "Neutral"),
-	(0.4, "Dissatisfied"),
-	(0.2, "Very dissatisfied"),
-)
 
 
 def get_context(context):
@@ -25,6 +27,9 @@ def get_context(context):
 	context.show_sidebar = False
 	context.title = _("Customer Satisfaction Survey")
 	token, name = frappe.form_dict.get("token"), frappe.form_dict.get("name")
+	token, name = (value if isinstance(value, str) else None for value in (token, name))
+	if frappe.session.user != "Guest":
+		get_csrf_token()  # the page carries it; the answers are posted with it
 	if not token and frappe.session.user == "Guest":
 		frappe.local.flags.redirect_location = "/login?redirect-to=/survey"
 		raise frappe.Redirect(302)  # temporary: browsers must not cache it
@@ -48,10 +53,14 @@ def get_context(context):
 
 
 def portal_customers() -> list[str]:
-	from erpnext.controllers.website_list_for_contact import get_customers_suppliers
-
-	customers, _suppliers = get_customers_suppliers(DOCTYPE, frappe.session.user)
-	return customers or []
+	"""The customers whose portal user the logged-in user is (never every customer, as ERPNext's
+	`get_customers_suppliers` gives staff who may read customers)."""
+	user = frappe.session.user
+	if user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "Website User":
+		return []
+	return frappe.get_all(
+		"Portal User", filters={"parenttype": "Customer", "user": user}, pluck="parent", distinct=True
+	)
 
 
 def open_surveys_of_user():
@@ -73,7 +82,7 @@ def open_surveys_of_user():
 def find_response(token: str | None, name: str | None):
 	"""The response a personal token opens, or the logged-in customer's own response; never another's."""
 	if token:
-		name = frappe.db.get_value(DOCTYPE, {"token": token}, "name") if len(token) >= 32 else None
+		name = find_by_token(token)
 	elif name and frappe.db.get_value(DOCTYPE, name, "customer") not in portal_customers():
 		name = None
 	return frappe.get_doc(DOCTYPE, name) if name else None
@@ -89,10 +98,50 @@ def unusable_reason(response) -> str | None:
 	return reason or (None if campaign_open else "expired")
 
 
+def check_csrf_token():
+	"""A logged-in user's answers come from the survey page, which carries the session's CSRF token.
+
+	Frappe checks the token only when the session holds one, and a portal user's session holds
+	none until a page asks for it: here it is always required."""
+	if frappe.session.user == "Guest" or frappe.get_request_header("Authorization"):
+		return  # no session cookie to abuse, or an API key instead of a browser session
+	expected = frappe.session.data.csrf_token
+	if not expected or frappe.get_request_header("X-Frappe-CSRF-Token") != expected:
+		frappe.throw(
+			_("Open the survey page again and submit your answers from it."),
+			frappe.CSRFTokenError,
+			title=_("Invalid Request"),
+		)
+
+
+def text_argument(value, label: str) -> str | None:
+	if value is None or isinstance(value, str):
+		return value
+	frappe.throw(_("{0} must be text.").format(label), title=_("Invalid Request"))
+
+
+def scores_argument(answers) -> dict:
+	"""The answers as sent: question number -> score (the response checks the scores)."""
+	if isinstance(answers, str):
+		try:
+			answers = json.loads(answers)
+		except ValueError:
+			answers = None
+	if not isinstance(answers, dict):
+		frappe.throw(_("The answers must give a score for each question number."), title=_("Invalid Request"))
+	return answers
+
+
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=30, seconds=60 * 60)
-def submit(answers, token=None, name=None, respondent=None, comments=None):
-	"""Record the customer's answers: every question answered, each score within its range."""
+def submit(answers=None, token=None, name=None, respondent=None, comments=None):
+	"""Hand the customer's answers to the response, which checks and scores them."""
+	check_csrf_token()
+	token = text_argument(token, _("The survey link"))
+	name = text_argument(name, _("The survey"))
+	respondent = text_argument(respondent, _("Your name and position"))
+	comments = text_argument(comments, _("Comments and Suggestions"))
+	answers = scores_argument(answers)
 	response = find_response(token, name)
 	if response is None:
 		frappe.throw(_("This survey link is not valid."), frappe.PermissionError, title=_("Invalid Link"))
@@ -101,24 +150,16 @@ def submit(answers, token=None, name=None, respondent=None, comments=None):
 		frappe.throw(_("This survey has already been answered. Thank you!"), title=_("Already Answered"))
 	if reason:
 		frappe.throw(_("This survey is closed."), title=_("Survey Closed"))
-	answers = frappe.parse_json(answers) or {}
+	questions = {str(row.idx) for row in response.answers}
+	unknown = sorted(set(map(str, answers)) - questions)
+	if unknown:
+		frappe.throw(_("The survey has no question {0}.").format(unknown[0][:10]), title=_("Invalid Request"))
 	for row in response.answers:
-		value = answers.get(str(row.idx))
-		if value in (None, ""):
-			frappe.throw(_("Please answer question {0}.").format(row.idx), title=_("Unanswered Question"))
-		try:
-			score = float(value)
-		except (TypeError, ValueError):
-			score = -1
-		if rules.check_answer(score, flt(row.max_score)):
-			frappe.throw(
-				_("Question {0}: the score must be between 0 and {1}.").format(row.idx, row.max_score),
-				title=_("Invalid Score"),
-			)
-		row.score = score
+		row.score = answers.get(str(row.idx))
 	response.update(
 		{"channel": "Portal", "respondent": (respondent or "")[:140], "comments": (comments or "")[:2000]}
 	)
-	response.flags.ignore_permissions = True
+	response.flags.via_portal = True  # the customer answers: every question, channel Portal
+	response.flags.ignore_permissions = True  # the link or the portal user was checked above
 	response.save()
 	return {"status": response.status, "answered": cint(response.status == "Answered")}

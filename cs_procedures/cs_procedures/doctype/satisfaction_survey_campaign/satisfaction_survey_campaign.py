@@ -4,10 +4,12 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
-from frappe.utils import add_days, flt, get_datetime, get_url, getdate, now_datetime
+from frappe.utils import add_days, cstr, flt, get_datetime, get_url, getdate, now_datetime
 
-from cs_procedures import bulk
+from cs_procedures import bulk, guards
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
+	link_token,
+)
 from cs_procedures.install import SURVEY_EMAIL_TEMPLATE
 from cs_procedures.notifications import assign, can_email
 from cs_procedures.people import department_heads
@@ -15,11 +17,25 @@ from cs_procedures.procedures import satisfaction as rules
 
 # customers invited within a web request; more are invited by a background job
 INVITE_IN_REQUEST = 200
+# what the invitations were sent for: fixed once they are sent
+SENT_FIELDS = ("template", "send_date", "audience", "customer_group", "territory")
+FOLLOW_UP_FIELDS = ("question", "category", "average_score", "department", "quality_action")
 
 
-class SatisfactionSurveyCampaign(Document):
+class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 	def onload(self):
 		self.set_onload("can_email", can_email())
+
+	def validate_higher_perm_levels(self):
+		"""The follow-ups are raised by the procedure: a request that sends others is refused."""
+		if not (self.flags.ignore_permissions or guards.is_administrator()):
+			before = None if self.is_new() else self.get_latest()
+			if follow_ups(self) != (follow_ups(before) if before else []):
+				guards.refuse(
+					_("The follow-ups are raised by the procedure when the campaign is closed."),
+					title=_("Written by the Procedure"),
+				)
+		super().validate_higher_perm_levels()
 
 	def validate(self):
 		if getdate(self.period_start) > getdate(self.period_end):
@@ -31,6 +47,27 @@ class SatisfactionSurveyCampaign(Document):
 		before = self.get_doc_before_save()
 		if before and before.status == "Closed":
 			frappe.throw(_("A closed campaign cannot be changed."), title=_("Campaign Closed"))
+		if before and before.status != "Draft":
+			changed = [f for f in SENT_FIELDS if cstr(self.get(f)) != cstr(before.get(f))]
+			if [row.customer for row in self.customers] != [row.customer for row in before.customers]:
+				changed.append("customers")
+			if changed:
+				guards.refuse(
+					_("The invitations are sent: {0} can no longer change.").format(
+						", ".join(_(self.meta.get_label(f)) for f in changed)
+					),
+					title=_("Invitations Sent"),
+				)
+
+	def on_trash(self):
+		if self.status != "Draft":
+			guards.refuse_deletion(self, _("its invitations have been sent."))
+
+	def stored_for_update(self):
+		"""The stored campaign, locked: the methods act on it, never on the copy a client sent."""
+		campaign = frappe.get_doc(self.doctype, self.name, for_update=True)
+		campaign.check_permission("write")
+		return campaign
 
 	def audience_customers(self) -> list[str]:
 		filters = {"disabled": 0}
@@ -47,7 +84,11 @@ class SatisfactionSurveyCampaign(Document):
 	@frappe.whitelist()
 	def send_invitations(self) -> int:
 		"""One response per customer contact with an e-mail (one without e-mail for a phone survey)."""
-		self.check_permission("write")
+		invited = self.stored_for_update().invite()
+		self.reload()
+		return invited
+
+	def invite(self) -> int:
 		if self.status != "Draft":
 			frappe.throw(
 				_("The invitations of this campaign have been sent already."), title=_("Already Sent")
@@ -64,18 +105,22 @@ class SatisfactionSurveyCampaign(Document):
 				title=_("No Outgoing E-mail"),
 			)
 		expires = get_datetime(f"{self.reply_by} 23:59:59")
+		self.db_set({"status": "Sent", "invited_customers": len(customers)})  # responses join a sent campaign
 		for customer in customers:
 			for contact, email in contacts.get(customer) or [(None, None)]:
 				response = new_response(self, template, customer, contact, email, expires)
 				if email:
 					send_survey_mail(response, reminder=False)
-		self.db_set({"status": "Sent", "invited_customers": len(customers)})
+		self.add_comment("Info", _("Invitations sent: {0} customers invited.").format(len(customers)))
 		return len(customers)
 
 	@frappe.whitelist()
 	def close(self):
 		"""Score every answer, compute the response rate and validity, raise the follow-ups."""
-		self.check_permission("write")
+		self.stored_for_update().score_and_close()
+		self.reload()
+
+	def score_and_close(self):
 		if self.status != "Sent":
 			frappe.throw(_("Only a campaign whose invitations are sent can be closed."), title=_("Not Sent"))
 		template = frappe.get_cached_doc("Satisfaction Survey Template", self.template)
@@ -103,9 +148,11 @@ class SatisfactionSurveyCampaign(Document):
 				for r in responses
 			},
 		)
+		callbacks = 0
 		for response in responses:
 			if results[response.name].satisfaction < flt(template.callback_mark):
 				create_callback(response.name, response.customer, results[response.name].satisfaction)
+				callbacks += 1
 		satisfactions = [result.satisfaction for result in results.values()]
 		rate = rules.response_rate(len(customers), self.invited_customers)
 		self.raise_quality_actions(template)
@@ -113,7 +160,15 @@ class SatisfactionSurveyCampaign(Document):
 		self.responded_customers, self.response_rate = len(customers), rate
 		self.is_valid = int(rules.is_valid(rate))
 		self.average_satisfaction = round(sum(satisfactions) / len(satisfactions), 2) if satisfactions else 0
+		self.flags.ignore_permissions = True  # the procedure writes the results; write permission checked
 		self.save()
+		# the scores were written without saving each response: the timeline says what was written
+		self.add_comment(
+			"Info",
+			_(
+				"Closed and scored {0} answered responses: complaints and returns of the period counted, deductions and satisfaction written to each; {1} call-backs raised. Response rate {2} %, average satisfaction {3}."
+			).format(len(responses), callbacks, rate, self.average_satisfaction),
+		)
 
 	def item_averages(self) -> dict[str, float]:
 		rows = frappe.db.sql(
@@ -197,7 +252,6 @@ def new_response(campaign, template, customer, contact, email, expires):
 			"customer": customer,
 			"contact": contact,
 			"email": email,
-			"token": rules.new_token(),
 			"token_expires_on": expires,
 			"answers": [
 				{
@@ -213,7 +267,8 @@ def new_response(campaign, template, customer, contact, email, expires):
 
 
 def survey_link(response) -> str:
-	return get_url(f"/survey?token={response.token}")
+	"""The response's personal link; its token is derived again each time (only its hash is stored)."""
+	return get_url(f"/survey?token={link_token(response.name)}")
 
 
 def send_survey_mail(response, reminder: bool):
@@ -239,7 +294,10 @@ def send_survey_mail(response, reminder: bool):
 
 
 def count_complaints(campaign, customers) -> dict[str, int]:
-	"""Customer Complaints received in the campaign's period, per customer (one grouped query)."""
+	"""Customer Complaints received in the campaign's period, per customer (one grouped query).
+
+	Only accepted complaints count: not those dismissed as Not Accepted, nor e-mails nobody has
+	triaged yet (anyone can send an e-mail naming a customer)."""
 	if not customers:
 		return {}
 	return dict(
@@ -247,6 +305,9 @@ def count_complaints(campaign, customers) -> dict[str, int]:
 			"""select customer, count(*) from `tabCustomer Complaint`
 			where customer in %(customers)s and docstatus < 2
 			and received_on >= %(start)s and received_on < %(end)s
+			and ifnull(workflow_state, '') != 'Not Accepted'
+			and not (channel = 'E-mail' and ifnull(workflow_state, '') = 'Received'
+				and ifnull(follower, '') = '')
 			group by customer""",
 			{
 				"customers": list(customers),
@@ -296,3 +357,11 @@ def create_callback(response_name, customer, satisfaction):
 		}
 	).insert(ignore_permissions=True)
 	frappe.db.set_value("Satisfaction Survey Response", response_name, "callback_todo", todo.name)
+
+
+def follow_ups(campaign) -> list[tuple]:
+	"""The follow-up rows as comparable values."""
+	return [
+		tuple(flt(row.get(f)) if f == "average_score" else cstr(row.get(f)) for f in FOLLOW_UP_FIELDS)
+		for row in campaign.get("follow_ups") or []
+	]

@@ -16,7 +16,29 @@ class SatisfactionSurveyTemplate(Document):
 				),
 				title=_("Invalid Questionnaire"),
 			)
+		before = self.get_doc_before_save()
+		if (
+			before
+			and questions(before) != questions(self)
+			and frappe.db.exists(
+				"Satisfaction Survey Campaign", {"template": self.name, "status": ("!=", "Draft")}
+			)
+		):
+			frappe.throw(
+				_(
+					"Surveys have been sent with this questionnaire: its questions can no longer change. Copy it to make a new questionnaire."
+				),
+				title=_("Questionnaire in Use"),
+			)
 		if self.is_default:
 			frappe.db.set_value(
 				"Satisfaction Survey Template", {"is_default": 1, "name": ("!=", self.name)}, "is_default", 0
 			)
+
+
+def questions(template) -> list[tuple]:
+	"""The questions as the survey responses copy them (see Satisfaction Survey Response)."""
+	return [
+		(item.category or "", item.question or "", item.question_zh or "", flt(item.max_score))
+		for item in sorted(template.items, key=lambda item: item.idx)
+	]
