@@ -9,6 +9,7 @@ from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_sett
 from cs_procedures.notifications import assign, can_email, notify
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import satisfaction
+from cs_procedures.workflows.complaint import named_departments
 
 
 def sweep_overdue_complaints(now=None) -> int:
@@ -72,7 +73,8 @@ def _notify_overdue(doc) -> None:
 	message = _("Complaint {0} ({1}) is overdue: the {2} deadline was {3}.").format(
 		doc.name, doc.customer_name or doc.customer, stage, frappe.format(doc.next_deadline, "Datetime")
 	)
-	users = {doc.follower, *people.department_heads(doc.responsible_department)} - {None}
+	heads = [head for department in named_departments(doc) for head in people.department_heads(department)]
+	users = {doc.follower, *heads} - {None}
 	notify(users, message, doc)
 	doc.add_comment("Info", message)
 

@@ -158,6 +158,36 @@ def missing_fields(old_state: str | None, new_state: str, values: Mapping) -> li
 	return [field for field in needed if not values.get(field)]
 
 
+def named_departments(lead: str | None, others: Iterable[str | None]) -> list[str]:
+	"""The departments a complaint sheet names: the routed (lead) department first, each once (000 III-2.1)."""
+	named = []
+	for department in (lead, *others):
+		if department and department not in named:
+			named.append(department)
+	return named
+
+
+def parts_missing(named: Iterable[str], approved: Iterable[str], row_departments: Iterable[str]) -> dict:
+	"""What keeps the countermeasure from counting as approved: departments without a 5W1H row of
+	their own, and departments that have not approved their part."""
+	named, approved, rows = list(named), set(approved), set(row_departments)
+	return {
+		"without_rows": [d for d in named if d not in rows],
+		"unapproved": [d for d in named if d not in approved],
+	}
+
+
+def may_approve_part(named: Iterable[str], approved: Iterable[str], own: str | None) -> bool:
+	"""A department head approves the part of their own department, once, if it is named."""
+	return bool(own) and own in list(named) and own not in set(approved)
+
+
+def completes_approval(named: Iterable[str], approved: Iterable[str], own: str | None) -> bool:
+	"""Whether `own`'s approval is the last one missing: then the countermeasure is approved."""
+	named = list(named)
+	return may_approve_part(named, approved, own) and set(named) - set(approved) == {own}
+
+
 def closure_blockers(action_statuses: Iterable[str], verified: bool) -> list[str]:
 	"""Why a complaint cannot be verified or closed yet: open actions, no verification."""
 	blockers = []

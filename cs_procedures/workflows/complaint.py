@@ -18,6 +18,42 @@ VICE_PRESIDENT = "CS Vice President"
 PRIVILEGED_ROLES = ("System Manager", CS_MANAGER)
 
 
+def named_departments(doc) -> list[str]:
+	"""The departments the complaint sheet names, the routed one first (000 III-2.1)."""
+	return rules.named_departments(
+		doc.responsible_department, [row.department for row in doc.responsibilities]
+	)
+
+
+def sync_responsibilities(doc, before) -> None:
+	"""One row per named department, the routed responsible department always the first of them.
+
+	When the responsible department changes (the CS manager re-routes, the vice president decides),
+	it takes the place of the previous one."""
+	departments = [row.department for row in doc.responsibilities]
+	for department in departments:
+		if departments.count(department) > 1:
+			frappe.throw(
+				_("Department {0} is named twice.").format(department), title=_("Departments Responsible")
+			)
+	lead, previous = doc.responsible_department, before.responsible_department if before else None
+	if not lead:
+		return
+	rows = {row.department: row for row in doc.responsibilities}
+	if lead not in rows and previous in rows:
+		rows[previous].department = lead
+	elif lead not in rows:
+		doc.append("responsibilities", {"department": lead})
+	ordered = sorted(doc.responsibilities, key=lambda row: row.department != lead)  # stable: lead first
+	doc.set("responsibilities", ordered)
+	for idx, row in enumerate(doc.responsibilities, start=1):
+		row.idx = idx
+
+
+def approved_departments(doc) -> list[str]:
+	return [row.department for row in doc.responsibilities if row.approved_by]
+
+
 def check_transition(doc, old_state: str | None, settings) -> None:
 	"""Refuse a move whose fields are not filled in, or that the procedure forbids."""
 	new_state = doc.workflow_state
@@ -33,6 +69,26 @@ def check_transition(doc, old_state: str | None, settings) -> None:
 			frappe.throw(
 				_("Only a complaint handled by sales alone may be answered without a complaint sheet."),
 				title=_("Complaint Sheet Required"),
+			)
+	if new_state == rules.APPROVED:
+		missing = rules.parts_missing(
+			named_departments(doc),
+			[*approved_departments(doc), user_department()],  # the acting head approves the last part
+			[row.department for row in doc.countermeasures],
+		)
+		if missing["without_rows"]:
+			frappe.throw(
+				_("Every responsible department fills its own 5W1H rows first: {0} has none.").format(
+					", ".join(missing["without_rows"])
+				),
+				title=_("Countermeasure Incomplete"),
+			)
+		if missing["unapproved"]:
+			frappe.throw(
+				_("Every responsible department approves its part first: {0} has not.").format(
+					", ".join(missing["unapproved"])
+				),
+				title=_("Countermeasure Incomplete"),
 			)
 	if new_state in (rules.VERIFIED, rules.CLOSED):
 		statuses = [row.status for row in doc.countermeasures]
@@ -56,10 +112,13 @@ def stamp_transition(doc, settings) -> None:
 		doc.countermeasure_due_by = rules.countermeasure_due_by(
 			now, settings.countermeasure_hours, settings.calendar()
 		)
-		# a re-issued sheet (after the VP's decision or an ineffective action) needs a new approval
+		# a re-issued sheet (after the VP's decision or an ineffective action) needs new approvals
 		doc.countermeasure_approved_on = doc.countermeasure_approved_by = None
+		for row in doc.responsibilities:
+			row.approved_by = row.approved_on = None
 	elif state == rules.APPROVED:
 		doc.countermeasure_approved_on, doc.countermeasure_approved_by = now, user
+		stamp_part(doc, user_department(user), user, now)  # the last part, approved by the move itself
 	elif state == rules.REPLIED:
 		doc.replied_on = now
 	elif state == rules.VERIFIED:
@@ -82,6 +141,10 @@ def check_routing(doc, before) -> None:
 		return
 	state = before.workflow_state
 	changed = [field for field in ROUTING_FIELDS if (before.get(field) or None) != (doc.get(field) or None)]
+	if [row.department for row in before.responsibilities] != [
+		row.department for row in doc.responsibilities
+	]:
+		changed.append("responsibilities")
 	if changed and not (
 		(state == rules.RECEIVED and guards.has_role(CS_MANAGER))
 		or (state == rules.ESCALATED and guards.has_role(VICE_PRESIDENT))
@@ -109,7 +172,7 @@ def check_countermeasure_edit(doc, before) -> None:
 	stored = {row.name: row for row in (before.countermeasures if before else [])}
 	privileged = guards.has_role(*PRIVILEGED_ROLES) or (before is not None and user == before.follower)
 	own = None if privileged else user_department(user)
-	responsible = (before.responsible_department if before else None) or doc.responsible_department
+	named = named_departments(before) if before else named_departments(doc)
 	for row in doc.countermeasures:
 		old = stored.get(row.name)
 		if old is not None:
@@ -119,14 +182,21 @@ def check_countermeasure_edit(doc, before) -> None:
 					title=_("Not Your Department"),
 				)
 		elif privileged:
-			row.department = row.department or responsible
+			row.department = row.department or (named[0] if named else None)
+		elif row.department and row.department != own:
+			guards.refuse(
+				_("Row {0}: you may only add countermeasures of your own department ({1}).").format(
+					row.idx, own or _("none")
+				),
+				title=_("Not Your Department"),
+			)
 		else:
 			row.department = own
 	if privileged:
 		return
 	for row in changed_rows(doc, "countermeasures"):
 		department = stored[row.name].department if row.name in stored else row.department
-		if not own or department != own or own != responsible:
+		if not own or department != own or own not in named:
 			frappe.throw(
 				_("Row {0}: you may only edit the countermeasures of your own department ({1}).").format(
 					row.idx, own or _("none")
@@ -136,6 +206,12 @@ def check_countermeasure_edit(doc, before) -> None:
 			)
 
 
+def stamp_part(doc, department: str | None, user: str, now) -> None:
+	for row in doc.responsibilities:
+		if row.department == department and not row.approved_by:
+			row.approved_by, row.approved_on = user, now
+
+
 def assign_for_state(doc) -> None:
 	"""Put the complaint on the to-do list of whoever must act in its new state."""
 	state = doc.workflow_state
@@ -143,15 +219,18 @@ def assign_for_state(doc) -> None:
 		close_assignments(doc)
 		return
 	if state == rules.SHEET_ISSUED:
-		users = department_heads(doc.responsible_department)
-		if not users:
-			frappe.msgprint(
-				_(
-					"No active department head with a user is found for {0}: tell the department yourself."
-				).format(doc.responsible_department),
-				indicator="orange",
-				alert=True,
-			)
+		users = []
+		for department in named_departments(doc):  # the tracker notifies each department (000 III-2.1)
+			heads = department_heads(department)
+			if not heads:
+				frappe.msgprint(
+					_(
+						"No active department head with a user is found for {0}: tell the department yourself."
+					).format(department),
+					indicator="orange",
+					alert=True,
+				)
+			users += heads
 		message = _("Complaint sheet {0}: fill in the 5W1H countermeasure.").format(doc.name)
 	elif state == rules.ESCALATED:
 		users, message = (

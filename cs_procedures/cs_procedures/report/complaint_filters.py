@@ -18,7 +18,15 @@ COUNTERMEASURE_ON_TIME = (
 	"(c.countermeasure_approved_on is not null and c.countermeasure_approved_on <= c.countermeasure_due_by)"
 )
 
-EQUALITY_FILTERS = ("customer", "complaint_type", "responsible_department", "item_code", "workflow_state")
+EQUALITY_FILTERS = ("customer", "complaint_type", "item_code", "workflow_state")
+# a department is responsible for a complaint when the sheet names it (000 III-2.1)
+NAMES_DEPARTMENT = (
+	"(c.responsible_department = %(responsible_department)s or exists (select 1 from `tabComplaint Responsibility` d"
+	" where d.parent = c.name and d.parenttype = 'Customer Complaint' and d.department = %(responsible_department)s))"
+)
+# the countermeasure of one named department d: counted and on time by its own approval
+PART_COUNTED = "(d.approved_on is not null or (c.docstatus = 0 and c.countermeasure_due_by < %(now)s))"
+PART_ON_TIME = "(d.approved_on is not null and d.approved_on <= c.countermeasure_due_by)"
 
 
 def where_clause(filters) -> tuple[str, dict]:
@@ -37,4 +45,7 @@ def where_clause(filters) -> tuple[str, dict]:
 		if filters.get(field):
 			clauses.append(f"c.{field} = %({field})s")
 			values[field] = filters.get(field)
+	if filters.get("responsible_department"):
+		clauses.append(NAMES_DEPARTMENT)
+		values["responsible_department"] = filters.responsible_department
 	return " and ".join(clauses), values

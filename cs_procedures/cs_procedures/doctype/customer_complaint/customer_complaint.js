@@ -13,6 +13,13 @@ frappe.ui.form.on("Customer Complaint", {
 	},
 
 	refresh(frm) {
+		if (frm.doc.__onload && frm.doc.__onload.may_approve_part) {
+			frm.add_custom_button(__("Approve Our Part"), () =>
+				frappe.confirm(__("Approve your department's 5W1H rows of this complaint?"), () =>
+					frm.call("approve_part").then(() => frm.reload_doc())
+				)
+			).addClass("btn-primary");
+		}
 		if (frm.doc.docstatus !== 0 || !frm.doc.next_deadline) return;
 		const due = frappe.datetime.str_to_user(frm.doc.next_deadline);
 		const stage = __(frm.doc.deadline_stage);

@@ -1,12 +1,14 @@
 import frappe
 from frappe import _
 from frappe.contacts.doctype.contact.contact import get_contact_name
-from frappe.utils import flt, get_datetime, getdate
+from frappe.model.workflow import apply_workflow
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 from frappe.utils.user import get_users_with_role
 
 from cs_procedures import guards
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
-from cs_procedures.notifications import assign
+from cs_procedures.notifications import assign, notify
+from cs_procedures.people import user_department
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.workflows import complaint as workflow
 
@@ -30,6 +32,18 @@ class CustomerComplaint(guards.ProcedureDocument):
 				).format(self.customer_name or self.contact_email),
 			)
 
+	def onload(self):
+		"""What the form needs to offer a department head the approval of their part."""
+		named, approved = workflow.named_departments(self), workflow.approved_departments(self)
+		own = user_department()
+		self.set_onload(
+			"may_approve_part",
+			self.workflow_state == rules.SHEET_ISSUED
+			and "CS Department Head" in frappe.get_roles()
+			and rules.may_approve_part(named, approved, own)
+			and not rules.completes_approval(named, approved, own),  # the last part: the workflow action
+		)
+
 	def validate(self):
 		settings = get_settings()
 		before = self.get_doc_before_save()
@@ -40,6 +54,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 			self.complaint_type, settings.department_map()
 		)
 		self.validate_quantities()
+		workflow.sync_responsibilities(self, before)
 		workflow.check_countermeasure_edit(self, before)
 		self.set_sheet_due_by(settings)
 
@@ -62,6 +77,44 @@ class CustomerComplaint(guards.ProcedureDocument):
 			if self.docstatus == 0 and self.workflow_state in (None, rules.RECEIVED)
 			else _("a complaint that has left Received is dismissed with Not Accept."),
 		)
+
+	@frappe.whitelist()
+	def approve_part(self):
+		"""A department head approves their department's part of the countermeasure (000 III-2.2).
+
+		Acts on the stored complaint (locked). The last part to be approved approves the whole
+		countermeasure: the complaint moves on through the workflow action."""
+		doc = frappe.get_doc(self.doctype, self.name, for_update=True)
+		own = user_department()
+		named, approved = workflow.named_departments(doc), workflow.approved_departments(doc)
+		if (
+			doc.workflow_state != rules.SHEET_ISSUED
+			or "CS Department Head" not in frappe.get_roles()
+			or not rules.may_approve_part(named, approved, own)
+		):
+			guards.refuse(
+				_(
+					"Only the head of a responsible department that has not approved yet can approve its part."
+				),
+				title=_("Not Your Department"),
+			)
+		if own not in [row.department for row in doc.countermeasures]:
+			frappe.throw(
+				_("Fill in the 5W1H rows of {0} before approving them.").format(own),
+				title=_("Countermeasure Incomplete"),
+			)
+		if rules.completes_approval(named, approved, own):
+			apply_workflow(doc, "Approve Countermeasure")
+		else:
+			workflow.stamp_part(doc, own, frappe.session.user, now_datetime().replace(microsecond=0))
+			doc.flags.ignore_permissions = True  # the approval stamps are written by the procedure only
+			doc.save()
+			notify(
+				{doc.follower},
+				_("{0} approved its part of the countermeasure of complaint {1}.").format(own, doc.name),
+				doc,
+			)
+		self.reload()
 
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):

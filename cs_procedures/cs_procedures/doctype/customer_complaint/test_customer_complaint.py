@@ -291,6 +291,62 @@ class TestCustomerComplaint(FrappeTestCase):
 			(doc.deadline_stage, doc.breach_level, doc.is_overdue), (rules.STAGE_COUNTERMEASURE, 0, 0)
 		)
 
+	def test_several_departments_each_approve_their_part(self):
+		"""000 III-2.1: the tracker notifies each responsible department; the countermeasure counts as
+		approved when every named department has approved its own part."""
+		from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+		from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
+
+		doc = new_complaint(received_on=datetime(2026, 1, 6, 9, 0))
+		doc = self.edit(MANAGER, doc, responsibilities=[{"department": self.qa}, {"department": self.sales}])
+		doc = self.act(MANAGER, doc, "Issue Sheet")
+		for head in (QA_HEAD, SALES_HEAD):
+			self.assertTrue(
+				frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": head}), head
+			)
+
+		def approve_part(user):
+			with as_user(user):
+				frappe.get_doc(doc.doctype, doc.name).approve_part()
+			return frappe.get_doc(doc.doctype, doc.name)
+
+		self.add_countermeasure(QA_HEAD, doc)
+		with self.assertRaises(frappe.ValidationError):  # sales has no 5W1H row of its own yet
+			approve_part(SALES_HEAD)
+		doc = approve_part(QA_HEAD)
+		self.assertEqual(doc.workflow_state, rules.SHEET_ISSUED)  # sales has not approved its part
+		self.assertEqual(
+			[(r.department, r.approved_by) for r in doc.responsibilities],
+			[(self.qa, QA_HEAD), (self.sales, None)],
+		)
+		with self.assertRaises(frappe.PermissionError):  # once per department
+			approve_part(QA_HEAD)
+		with self.assertRaises(WorkflowTransitionError):  # not while another part is open
+			self.act(QA_HEAD, doc, "Approve Countermeasure")
+		with as_user(QA_HEAD), self.assertRaises(frappe.PermissionError):  # nor on sales' behalf
+			qa_copy = frappe.get_doc(doc.doctype, doc.name)
+			qa_copy.append(
+				"countermeasures",
+				{"what": "x", "who": "y", "due_date": "2026-01-09", "department": self.sales},
+			)
+			qa_copy.save()
+
+		self.add_countermeasure(SALES_HEAD, doc, what="Brief the carrier", who="Sales")
+		doc = approve_part(SALES_HEAD)  # the last part approves the countermeasure
+		self.assertEqual((doc.workflow_state, doc.countermeasure_approved_by), (rules.APPROVED, SALES_HEAD))
+		self.assertTrue(all(row.approved_on for row in doc.responsibilities))
+
+		filters = {"from_date": "2026-01-06", "to_date": "2026-01-06", "customer": CUSTOMER}
+		_columns, rows, *_rest = complaint_statistics.execute(
+			{**filters, "group_by": "Responsible Department"}
+		)
+		by_department = {row.grp: row for row in rows}
+		self.assertEqual((by_department[self.qa].complaints, by_department[self.sales].complaints), (1, 1))
+		_columns, rows = complaint_tracking_ledger.execute({**filters, "responsible_department": self.sales})
+		(line,) = [row for row in rows if row.name == doc.name]
+		self.assertIn(self.qa, line.departments)
+		self.assertIn(self.sales, line.departments)
+
 	def test_sales_alone_answers_within_the_customers_time(self):
 		"""000 III-1.1: no sheet, so no two-hour sheet deadline; the follower answers in the customer's time."""
 		doc = new_complaint(

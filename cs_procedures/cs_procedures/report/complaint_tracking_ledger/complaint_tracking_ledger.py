@@ -28,12 +28,18 @@ def execute(filters=None):
 			case when {SHEET_COUNTED} then {SHEET_ON_TIME} end as sheet_on_time,
 			c.countermeasure_due_by, c.countermeasure_approved_on,
 			case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end as countermeasure_on_time,
-			c.replied_on, c.closed_on, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount
+			c.replied_on, c.closed_on, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount,
+			(select group_concat(
+					concat(d.department, ': ', if(d.approved_on is null, %(pending)s,
+						if(d.approved_on <= c.countermeasure_due_by, %(on_time)s, %(late)s)))
+					order by d.idx separator '; ')
+				from `tabComplaint Responsibility` d
+				where d.parent = c.name and d.parenttype = 'Customer Complaint') as departments
 		from `tabCustomer Complaint` c
 		where {where}
 		order by c.received_on desc
 		""",
-		values,
+		{**values, "pending": _("pending"), "on_time": _("approved on time"), "late": _("approved late")},
 		as_dict=True,
 	)
 	yes, no = _("Yes"), _("No")
@@ -41,7 +47,9 @@ def execute(filters=None):
 		for field in ("sheet_on_time", "countermeasure_on_time"):
 			row[field] = None if row[field] is None else (yes if row[field] else no)
 	translate_values(rows, ("workflow_state", "complaint_type", "urgency", "handling_method"))
-	escape_values(rows, ("customer_name", "subject"))  # e-mailed complaints bring the customer's subject
+	escape_values(
+		rows, ("customer_name", "subject", "departments")
+	)  # e-mailed complaints bring the customer's subject
 	return columns(), rows
 
 
@@ -60,6 +68,7 @@ def columns():
 		column("defect_qty", _("Defective Quantity"), "Float", width=90),
 		column("defect_rate", _("Defect Rate"), "Percent", width=90),
 		column("responsible_department", _("Responsible Department"), "Link", "Department", 160),
+		column("departments", _("Departments and Their Parts"), width=260),
 		column("workflow_state", _("Status"), width=150),
 		column("follower", _("Follower"), "Link", "User"),
 		column("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
