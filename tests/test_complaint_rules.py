@@ -84,3 +84,40 @@ def test_closure_blockers():
 	assert c.closure_blockers(["Done", "Done"], True) == []
 	assert c.closure_blockers(["Done", "Open"], True) == ["open_actions"]
 	assert c.closure_blockers([], False) == ["unverified"]
+
+
+def test_named_departments_lead_first_each_once():
+	assert c.named_departments("QA", ["Sales", "QA", None, "Sales"]) == ["QA", "Sales"]
+	assert c.named_departments(None, ["Sales"]) == ["Sales"]
+
+
+def test_every_named_department_fills_and_approves_its_part():
+	assert c.parts_missing(["QA", "Sales"], ["QA"], ["QA"]) == {
+		"without_rows": ["Sales"],
+		"unapproved": ["Sales"],
+	}
+	assert c.parts_missing(["QA", "Sales"], ["QA", "Sales"], ["Sales", "QA"]) == {
+		"without_rows": [],
+		"unapproved": [],
+	}
+
+
+def test_a_head_approves_their_own_named_part_once():
+	assert c.may_approve_part(["QA", "Sales"], [], "Sales")
+	assert not c.may_approve_part(["QA", "Sales"], ["Sales"], "Sales")
+	assert not c.may_approve_part(["QA"], [], "Sales")
+	assert not c.may_approve_part(["QA"], [], None)
+
+
+def test_the_last_part_completes_the_approval():
+	assert c.completes_approval(["QA", "Sales"], ["QA"], "Sales")
+	assert not c.completes_approval(["QA", "Sales"], [], "Sales")
+	assert c.completes_approval(["QA"], [], "QA")
+
+
+def test_sales_alone_is_due_at_the_customers_time():
+	required = datetime(2026, 1, 12, 17, 0)
+	assert c.sales_reply_due_by(datetime(2026, 1, 5, 9, 0), required, 8, CAL) == required
+	assert c.sales_reply_due_by(datetime(2026, 1, 5, 9, 0), None, 8, CAL) == datetime(2026, 1, 5, 17, 0)
+	deadline = c.current_deadline(c.RECEIVED, datetime(2026, 1, 5, 11, 0), None, required, (), required)
+	assert deadline == c.Deadline(c.STAGE_REPLY, required)
