@@ -42,6 +42,44 @@ DEFAULT_REVIEWERS = {
 
 SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
 
+CS_ROLES = (
+	"CS Manager",
+	"CS Officer",
+	"CS Department Head",
+	"CS Vice President",
+	"CS Verifier",
+	"CS Reviewer",
+	"CS General Manager",
+)
+# The least each CS role needs on the ERPNext and Frappe records the procedures link to: "select" to
+# pick them in link fields and to open the app's reports (Frappe refuses a report whose Link columns
+# point at a doctype the user can neither select nor read); "read" where the role works from the
+# record itself (CS officers and managers raise complaints from orders, deliveries and invoices; the
+# general manager approves the order under review). Printing the app's records needs nothing more.
+LINKED_PERMISSIONS = {
+	**{
+		doctype: {role: ("select",) for role in CS_ROLES}
+		for doctype in (
+			"Customer",
+			"Contact",
+			"Item",
+			"Batch",
+			"Department",
+			"Sales Order",
+			"Delivery Note",
+			"Sales Invoice",
+			"Quality Inspection",
+			"Warehouse",
+			"Customer Group",
+			"Territory",
+		)
+	},
+}
+for _doctype in ("Customer", "Contact", "Sales Order", "Delivery Note", "Sales Invoice"):
+	for _role in ("CS Manager", "CS Officer"):
+		LINKED_PERMISSIONS[_doctype][_role] = ("select", "read")
+LINKED_PERMISSIONS["Sales Order"]["CS General Manager"] = ("select", "read")
+
 
 WORKING_DAY = ("08:00:00", "17:30:00")
 
@@ -52,6 +90,31 @@ def after_install():
 	create_default_survey_template()
 	create_survey_email_template()
 	set_default_working_day()
+	grant_linked_permissions()
+
+
+def grant_linked_permissions():
+	"""Give the CS roles what they need on the linked records (Role Permission Manager rules)."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype, roles in LINKED_PERMISSIONS.items():
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		for role, ptypes in roles.items():
+			if not frappe.db.exists(
+				"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+			):
+				add_permission(doctype, role, 0, ptypes[0])
+			for ptype in ptypes:
+				update_permission_property(doctype, role, 0, ptype, 1, validate=False)
+	frappe.clear_cache()
+
+
+def revoke_linked_permissions():
+	"""Uninstalling takes back the rules the app added for its roles."""
+	for doctype in LINKED_PERMISSIONS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", CS_ROLES)})
+	frappe.clear_cache()
 
 
 def set_default_working_day():
@@ -71,6 +134,7 @@ def set_default_working_day():
 def before_uninstall():
 	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
 	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
+	revoke_linked_permissions()
 
 
 def set_default_routing():

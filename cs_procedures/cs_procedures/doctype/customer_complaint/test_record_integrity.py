@@ -25,6 +25,7 @@ from cs_procedures.testing import (
 	ensure_stock_item,
 	ensure_user,
 	leaf_warehouse,
+	purge,
 )
 
 test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
@@ -100,19 +101,6 @@ def tearDownModule():
 	for doctype, name in reversed(CREATED):
 		purge(doctype, name)
 	STATE.restore()
-
-
-def purge(doctype: str, name: str) -> None:
-	"""Remove a test record whatever its state (the app refuses to delete evidence, rightly)."""
-	for table in frappe.get_meta(doctype).get_table_fields():
-		frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
-	for linked in ("ToDo", "Comment", "Notification Log", "Version", "DocShare"):
-		field = {"Notification Log": "document_name", "Version": "docname", "DocShare": "share_name"}.get(
-			linked, "reference_name"
-		)
-		frappe.db.delete(linked, {field: name})
-	frappe.db.delete(doctype, {"name": name})
-	frappe.db.commit()
 
 
 def act(user, doc, action):
