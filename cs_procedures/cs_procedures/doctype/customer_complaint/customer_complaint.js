@@ -13,6 +13,16 @@ frappe.ui.form.on("Customer Complaint", {
 	},
 
 	refresh(frm) {
+		// who may route the complaint (the server decides the same on save)
+		const state = frm.doc.workflow_state;
+		const may_route =
+			frm.is_new() ||
+			(state === "Received" && frappe.user.has_role("CS Manager")) ||
+			(state === "Escalated to VP" && frappe.user.has_role("CS Vice President"));
+		for (const field of ["complaint_type", "responsible_department", "responsibilities", "handled_by_sales_alone"]) {
+			frm.set_df_property(field, "read_only", may_route ? 0 : 1);
+		}
+		frm.set_df_property("follower", "read_only", frm.is_new() || frappe.user.has_role("CS Manager") ? 0 : 1);
 		if (frm.doc.__onload && frm.doc.__onload.may_approve_part) {
 			frm.add_custom_button(__("Approve Our Part"), () =>
 				frappe.confirm(__("Approve your department's 5W1H rows of this complaint?"), () =>
