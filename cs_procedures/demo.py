@@ -1,0 +1,115 @@
+"""Sample records for a development site: `bench --site S execute cs_procedures.demo.make`.
+
+Departments with heads, CS users (password `Demo-2026!`), customers with contacts, a sales order under
+review and complaints in several states. Run it again and it adds nothing twice (records are found by
+their names and subjects)."""
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.utils import add_days, now_datetime, today
+from frappe.utils.password import update_password
+
+from cs_procedures.testing import (
+	as_user,
+	company,
+	ensure_customer,
+	ensure_department,
+	ensure_stock_item,
+	ensure_user,
+)
+
+PASSWORD = "Demo-2026!"
+USERS = {
+	"demo.manager@example.com": (["CS Manager", "CS Officer"], None),
+	"demo.officer@example.com": (["CS Officer", "Sales User"], None),
+	"demo.quality@example.com": (["CS Department Head", "CS Verifier", "CS Reviewer"], "Quality"),
+	"demo.dispatch@example.com": (["CS Department Head", "CS Reviewer"], "Dispatch"),
+	"demo.vp@example.com": (["CS Vice President"], None),
+	"demo.gm@example.com": (["CS General Manager"], None),
+}
+CUSTOMERS = {
+	"Shenzhen Lights Co.": "buyer@shenzhen-lights.example",
+	"Ningbo Home Appliances": "qa@ningbo-home.example",
+	"Hangzhou Retail Group": "purchasing@hangzhou-retail.example",
+}
+COMPLAINTS = (
+	("Shenzhen Lights Co.", "Quality", "Cracked lamp housings, lot 2611", "Sheet Issued"),
+	("Ningbo Home Appliances", "Delivery", "Order arrived three days late", "Received"),
+	("Hangzhou Retail Group", "Quantity", "Two cartons short on delivery", "Escalated to VP"),
+)
+
+
+def make() -> dict:
+	frappe.only_for("System Manager")
+	departments = {name: ensure_department(name) for name in ("Quality", "Dispatch", "Sales")}
+	for user, (roles, department) in USERS.items():
+		ensure_user(user, roles, departments.get(department))
+		update_password(user, PASSWORD)
+	for customer, email in CUSTOMERS.items():
+		ensure_customer(customer, email)
+	settings = frappe.get_single("CS Settings")
+	if not settings.complaint_departments:
+		settings.set(
+			"complaint_departments",
+			[
+				{"complaint_type": "Quality", "department": departments["Quality"]},
+				{"complaint_type": "Quantity", "department": departments["Dispatch"]},
+				{"complaint_type": "Delivery", "department": departments["Dispatch"]},
+			],
+		)
+		settings.save()
+	made = {"complaints": [make_complaint(*row) for row in COMPLAINTS], "order": make_order()}
+	frappe.db.commit()
+	return made
+
+
+def make_complaint(customer: str, complaint_type: str, subject: str, state: str) -> str:
+	existing = frappe.db.get_value("Customer Complaint", {"subject": subject}, "name")
+	if existing:
+		return existing
+	with as_user("demo.manager@example.com"):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": customer,
+				"channel": "Phone",
+				"received_on": now_datetime().replace(microsecond=0),
+				"complaint_type": complaint_type,
+				"subject": subject,
+				"description": f"<p>{frappe.utils.escape_html(subject)}.</p>",
+				"follower": "demo.officer@example.com",
+				"customer_required_by": add_days(now_datetime(), 7),
+			}
+		).insert()
+		if state == "Sheet Issued":
+			apply_workflow(doc, "Issue Sheet")
+		elif state == "Escalated to VP":
+			apply_workflow(doc, "Escalate to VP")
+	return doc.name
+
+
+def make_order() -> str:
+	item = ensure_stock_item("Demo LED Lamp Housing")
+	po = "DEMO-PO-2611"
+	existing = frappe.db.get_value("Sales Order", {"po_no": po}, "name")
+	if existing:
+		return existing
+	order = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"company": company(),
+			"customer": "Shenzhen Lights Co.",
+			"po_no": po,
+			"delivery_date": add_days(today(), 30),
+			"items": [{"item_code": item, "qty": 2000, "rate": 3.2, "delivery_date": add_days(today(), 30)}],
+		}
+	).insert()
+	with as_user("demo.officer@example.com"):
+		frappe.get_doc(
+			{
+				"doctype": "Order Review",
+				"sales_order": order.name,
+				"customer_requirements": "<p>2,000 housings</p>",
+			}
+		).insert()
+	return order.name
