@@ -26,3 +26,58 @@ def set_values(doctype: str, updates: dict[str, dict], chunk: int = CHUNK) -> No
 			f"update `tab{doctype}` set {', '.join(assignments)} where `name` in ({', '.join(['%s'] * len(part))})",
 			values + part,
 		)
+
+
+def reserve_names(naming_series: str, count: int) -> list[str]:
+	"""The next `count` names of a naming series (e.g. "SSR-.YYYY.-.#####"), reserved in one step.
+
+	The counter row of `tabSeries` is read under a lock and advanced once by `count`, as
+	`frappe.model.naming.getseries` advances it by one for a single document.
+	"""
+	from frappe.model.naming import parse_naming_series
+
+	if count <= 0:
+		return []
+	reserved = {}
+
+	def counter(prefix: str, digits: int) -> str:
+		reserved.update(prefix=prefix, digits=digits)
+		return "\0"  # where the number goes in the name
+
+	template = parse_naming_series(naming_series, number_generator=counter)
+	prefix, digits = reserved["prefix"], reserved["digits"]
+	current = frappe.db.sql("select `current` from `tabSeries` where `name` = %s for update", prefix)
+	if current and current[0][0] is not None:
+		start = int(current[0][0])
+		frappe.db.sql("update `tabSeries` set `current` = `current` + %s where `name` = %s", (count, prefix))
+	else:
+		start = 0
+		frappe.db.sql("insert into `tabSeries` (`name`, `current`) values (%s, %s)", (prefix, count))
+	return [template.replace("\0", f"{number:0{digits}d}") for number in range(start + 1, start + count + 1)]
+
+
+def random_names(count: int) -> list[str]:
+	"""`count` distinct random names for rows whose doctype is named by hash (child rows, e-mails)."""
+	names = set()
+	while len(names) < count:
+		names.add(frappe.generate_hash(length=16))
+	return list(names)
+
+
+def insert_rows(doctype: str, rows: list[dict], chunk: int = CHUNK) -> None:
+	"""INSERT rows given as {column: value} dicts (all with the same columns), `chunk` rows per statement.
+
+	The statement is written directly (as `frappe.db.bulk_insert` writes it through the query
+	builder, which costs more than the insert itself for thousands of rows); values are escaped by
+	the database driver."""
+	if not rows:
+		return
+	columns = list(rows[0])
+	names = ", ".join(f"`{column}`" for column in columns)
+	placeholder = f"({', '.join(['%s'] * len(columns))})"
+	for start in range(0, len(rows), chunk):
+		part = rows[start : start + chunk]
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({names}) values {', '.join([placeholder] * len(part))}",
+			[row[column] for row in part for column in columns],
+		)

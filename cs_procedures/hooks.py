@@ -85,9 +85,12 @@ scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["cs_procedures.tasks.sweep_overdue_complaints"],
 	},
-	"daily": [
+	# the survey invitations and reminders grow with the customers: long jobs (long queue)
+	"daily_long": [
 		"cs_procedures.tasks.create_scheduled_campaigns",
 		"cs_procedures.tasks.remind_survey_non_responders",
+	],
+	"daily": [
 		"cs_procedures.tasks.close_due_campaigns",
 		"cs_procedures.property_tasks.remind_retention_ended",
 	],

@@ -109,7 +109,25 @@ def _create_scheduled_campaign(row, today) -> str | None:
 	)
 	if frappe.db.exists("Satisfaction Survey Campaign", {"schedule_key": key}):
 		return None
-	campaign = frappe.get_doc(
+	savepoint = f"cs_{frappe.generate_hash(length=12)}"
+	frappe.db.savepoint(savepoint)
+	try:
+		campaign = _new_scheduled_campaign(row, today, period, key)
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError):
+		# an overlapping run (e.g. `bench execute` beside the scheduler) created it first: its
+		# insert held the unique key until it committed; this run leaves it to that one
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_last_message()
+		return None
+	frappe.db.release_savepoint(savepoint)
+	# the job runs on the long queue: the invitations are sent here, whatever the audience's size
+	campaign = frappe.get_doc(campaign.doctype, campaign.name, for_update=True)
+	campaign.invite("Draft")
+	return campaign.name
+
+
+def _new_scheduled_campaign(row, today, period, key):
+	return frappe.get_doc(
 		{
 			"doctype": "Satisfaction Survey Campaign",
 			"title": _("{0} satisfaction survey {1} to {2}").format(
@@ -126,26 +144,28 @@ def _create_scheduled_campaign(row, today) -> str | None:
 			"schedule_key": key,
 		}
 	).insert(ignore_permissions=True)
-	campaign.send_invitations()
-	return campaign.name
 
 
 def remind_survey_non_responders(today=None) -> int:
-	"""E-mail the next reminder step to invited customers who have not answered; never twice a step."""
-	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-		send_survey_mail,
-	)
+	"""E-mail the next reminder step to invited customers who have not answered; never twice a step.
+
+	The reminders are queued in bulk, a batch at a time (rows locked and read again, the e-mails
+	inserted and the step counted in a few statements); a batch that fails is done again one
+	response at a time, so that one bad record neither stops the job nor repeats a reminder."""
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import invitations
 
 	today = getdate(today)
 	steps = [cint(step) for step in (get_settings().survey_reminder_days or "").split(",") if cint(step) > 0]
 	if not steps or not can_email():
 		return 0  # without an outgoing account the reminders wait; the chase list is the telephone
 	pending = frappe.db.sql(
-		"""select r.name, r.reminders_sent, c.send_date, c.reply_by
+		"""select r.name, r.reminders_sent, r.campaign, r.email, r.customer, r.customer_name,
+			c.send_date, c.reply_by
 		from `tabSatisfaction Survey Response` r
 		join `tabSatisfaction Survey Campaign` c on c.name = r.campaign
 		where c.status = 'Sent' and r.status = 'Invited' and ifnull(r.email, '') != ''
-		and r.reminders_sent < %(steps)s""",
+		and r.reminders_sent < %(steps)s
+		order by r.campaign, r.name""",
 		{"steps": len(steps)},
 		as_dict=True,
 	)
@@ -156,22 +176,26 @@ def remind_survey_non_responders(today=None) -> int:
 			getdate(row.send_date), getdate(row.reply_by), row.reminders_sent, today, steps
 		)
 	]
-	return len(
-		jobs.each(
-			due,
-			lambda row: _remind(row, send_survey_mail),
-			doctype="Satisfaction Survey Response",
-			title=_("Survey reminder failed"),
-		)
-	)
-
-
-def _remind(row, send_survey_mail) -> None:
-	response = frappe.get_doc("Satisfaction Survey Response", row.name, for_update=True)
-	if response.status != "Invited" or response.reminders_sent != row.reminders_sent:
-		return  # answered, or reminded by an overlapping run
-	send_survey_mail(response, reminder=True)
-	response.db_set("reminders_sent", row.reminders_sent + 1, update_modified=False)
+	reminded = 0
+	for start in range(0, len(due), invitations.BATCH):
+		batch = due[start : start + invitations.BATCH]
+		savepoint = f"cs_{frappe.generate_hash(length=12)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			reminded += invitations.remind(batch)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			reminded += sum(
+				jobs.each(
+					batch,
+					lambda row: invitations.remind([row]),
+					doctype="Satisfaction Survey Response",
+					title=_("Survey reminder failed"),
+				)
+			)
+		else:
+			frappe.db.release_savepoint(savepoint)
+	return reminded
 
 
 def close_due_campaigns(today=None) -> list[str]:

@@ -3,10 +3,12 @@
     bench --site dev.localhost execute cs_procedures.benchmarks.surveys.run
     bench --site dev.localhost execute cs_procedures.benchmarks.surveys.run --kwargs "{'sizes': [10, 200, 2000]}"
 
-The first size only warms the caches up. For each size it bulk-seeds that many customers (each with a contact and e-mail) in a
-customer group, sends a campaign to the group (responses and queued e-mails), lets 80 %
-answer with good scores, then closes the campaign and counts the SQL statements of the
-close. Everything it seeded is removed afterwards.
+The first size only warms the caches up. For each size it bulk-seeds that many customers (each with
+a contact and e-mail) in a customer group and sends a campaign to the group: the invitation work
+(responses and queued e-mails) is timed and its SQL statements counted, as the background job runs
+it. Then every invited customer is due for a reminder and the reminders job is timed and counted;
+then 80 % answer with good scores and the campaign is closed (its statements counted too).
+Everything it seeded is removed afterwards, and the site's default outgoing account is put back.
 """
 
 import random
@@ -24,47 +26,82 @@ ACCOUNT = "_CS Bench Outgoing"
 def run(sizes=(10, 200, 2000)):
 	frappe.only_for("System Manager")
 	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
+	from cs_procedures.tasks import remind_survey_non_responders
 
 	create_default_survey_template()
 	cleanup()
+	defaults = outgoing_account()
 	try:
-		outgoing_account()
 		for size in sizes:
 			seed_customers(size)
+			today = getdate()
 			campaign = frappe.get_doc(
 				{
 					"doctype": "Satisfaction Survey Campaign",
 					"title": f"Benchmark {size}",
 					"template": DEFAULT_SURVEY["template_name"],
-					"period_start": add_days(getdate(), -180),
-					"period_end": getdate(),
-					"reply_by": add_days(getdate(), 14),
+					"period_start": add_days(today, -180),
+					"period_end": today,
+					"reply_by": add_days(today, 14),
 					"audience": "Customer Group",
 					"customer_group": GROUP,
 				}
 			).insert()
-			started = time.perf_counter()
-			campaign.send_invitations()
-			invite = time.perf_counter() - started
+			frappe.db.commit()
+			with counted_queries() as invite_queries:
+				started = time.perf_counter()
+				invite_all(campaign)
+				invite = time.perf_counter() - started
+			frappe.db.commit()
+			mails = queued_mails(campaign.name)
+			# a week later: every invited customer is due for the first reminder
+			frappe.db.set_value(campaign.doctype, campaign.name, "send_date", add_days(today, -8))
+			with counted_queries() as remind_queries:
+				started = time.perf_counter()
+				reminded = remind_survey_non_responders(today)
+				remind = time.perf_counter() - started
+			frappe.db.commit()
 			answer(campaign.name, share=0.8)
-			with counted_queries() as queries:
+			with counted_queries() as close_queries:
 				started = time.perf_counter()
 				campaign.reload().close()
 				close = time.perf_counter() - started
 			campaign.reload()
 			print(
 				("warm-up " if size == sizes[0] else "")
-				+ f"{size:>5} customers: invitations {invite:6.1f} s ({invite / size * 1000:4.1f} ms each); "
-				f"close and score {close:5.2f} s with {queries[0]} SQL statements; "
+				+ f"{size:>5} customers: invitations {invite:6.2f} s ({invite / size * 1000:5.2f} ms each, "
+				f"{invite_queries[0]} SQL statements, {mails} e-mails queued); "
+				f"reminders {remind:6.2f} s ({reminded} reminded, {remind / max(reminded, 1) * 1000:5.2f} ms each, "
+				f"{remind_queries[0]} SQL statements); "
+				f"close and score {close:5.2f} s with {close_queries[0]} SQL statements; "
 				f"response rate {campaign.response_rate} %, valid {campaign.is_valid}"
 			)
 			frappe.db.commit()
 			cleanup(keep_account=True)
 	finally:
 		cleanup()
+		restore_defaults(defaults)
 
 
-def outgoing_account():
+def invite_all(campaign):
+	"""The invitation work as the background job does it (before the job existed: the request's)."""
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
+		satisfaction_survey_campaign as module,
+	)
+
+	job = getattr(module, "run_invitations", None)
+	if job:
+		campaign.db_set("status", "Sending")
+		job(campaign.name)
+	else:
+		campaign.send_invitations()
+
+
+def outgoing_account() -> list[str]:
+	"""A default outgoing account that is never contacted; returns the defaults it replaced."""
+	defaults = frappe.get_all("Email Account", {"default_outgoing": 1}, pluck="name")
+	for name in defaults:  # not through save(): that would check their SMTP server
+		frappe.db.set_value("Email Account", name, "default_outgoing", 0)
 	account = frappe.get_doc(
 		{
 			"doctype": "Email Account",
@@ -77,6 +114,22 @@ def outgoing_account():
 	)
 	account.flags.ignore_validate = True  # no SMTP server to check: mails stay in the queue
 	account.insert()
+	frappe.db.commit()
+	forget_email_accounts()
+	return defaults
+
+
+def restore_defaults(defaults):
+	for name in defaults:
+		frappe.db.set_value("Email Account", name, "default_outgoing", 1)
+	frappe.db.commit()
+	forget_email_accounts()
+
+
+def forget_email_accounts():
+	for cache in ("outgoing_email_account", "incoming_email_account"):
+		if hasattr(frappe.local, cache):
+			delattr(frappe.local, cache)
 
 
 def seed_customers(size: int):
@@ -148,6 +201,7 @@ def seed_customers(size: int):
 		),
 		links,
 	)
+	frappe.db.commit()
 
 
 def answer(campaign: str, share: float):
@@ -165,6 +219,15 @@ def answer(campaign: str, share: float):
 		where r.name in %s""",
 		[answered],
 	)
+
+
+def queued_mails(campaign: str) -> int:
+	return frappe.db.sql(
+		"""select count(*) from `tabEmail Queue` q
+		join `tabSatisfaction Survey Response` r on r.name = q.reference_name
+		where q.reference_doctype = 'Satisfaction Survey Response' and r.campaign = %s""",
+		campaign,
+	)[0][0]
 
 
 @contextmanager
@@ -197,6 +260,7 @@ def cleanup(keep_account: bool = False):
 				frappe.get_all("Email Queue", {"reference_name": ("in", responses or [""])}, pluck="name"),
 			),
 			("tabEmail Queue", "reference_name", responses),
+			("tabComment", "reference_name", campaigns),
 			("tabSatisfaction Survey Response", "name", responses),
 			("tabSatisfaction Survey Campaign", "name", campaigns),
 		):
