@@ -79,6 +79,8 @@ for _doctype in ("Customer", "Contact", "Sales Order", "Delivery Note", "Sales I
 	for _role in ("CS Manager", "CS Officer"):
 		LINKED_PERMISSIONS[_doctype][_role] = ("select", "read")
 LINKED_PERMISSIONS["Sales Order"]["CS General Manager"] = ("select", "read")
+# what was improved, told to the customers who answered (001 4.8, 003 §5.3.4)
+IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
 
 
 WORKING_DAY = ("08:00:00", "17:30:00")
@@ -89,6 +91,7 @@ def after_install():
 	set_default_reviewers()
 	create_default_survey_template()
 	create_survey_email_template()
+	create_improvement_reply_template()
 	set_default_working_day()
 	grant_linked_permissions()
 
@@ -194,6 +197,26 @@ def create_survey_email_template():
 			"response_html": frappe.read_file(
 				frappe.get_app_path(
 					"cs_procedures", "templates", "emails", "satisfaction_survey_invitation.html"
+				)
+			),
+		}
+	).insert(ignore_permissions=True)
+
+
+def create_improvement_reply_template():
+	"""The reply telling the customers what was improved after a survey, as an Email Template staff
+	can reword."""
+	if frappe.db.exists("Email Template", IMPROVEMENT_REPLY_TEMPLATE):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": IMPROVEMENT_REPLY_TEMPLATE,
+			"subject": "{{ _('What we improved after our customer satisfaction survey') }}",
+			"use_html": 1,
+			"response_html": frappe.read_file(
+				frappe.get_app_path(
+					"cs_procedures", "templates", "emails", "satisfaction_survey_improvement_reply.html"
 				)
 			),
 		}

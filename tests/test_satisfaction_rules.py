@@ -84,3 +84,58 @@ def test_scheduled_period():
 	assert s.scheduled_period("Every December", date(2026, 12, 3)) == (date(2026, 1, 1), date(2026, 12, 31))
 	assert s.scheduled_period("Every December", date(2026, 11, 30)) is None
 	assert s.scheduled_period("Quarterly", date(2026, 4, 1)) == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_one_customer_one_result():
+	# two contacts of Alpha answer 80 and 60: Alpha scores 70, its 2 complaints deducted once
+	scores = s.customer_scores([("Alpha", 80), ("Beta", 90), ("Alpha", 60)])
+	assert scores == {"Alpha": 70, "Beta": 90}
+	results = s.customer_results(scores, {"Alpha": 2}, {"Beta": 1})
+	assert results["Alpha"].satisfaction == 68 and results["Alpha"].complaint_deduction == 2
+	assert results["Beta"].satisfaction == 88
+	assert s.mean(r.satisfaction for r in results.values()) == 78  # not (78 + 58 + 88) / 3
+	assert s.mean([]) == 0
+
+
+def test_item_averages_per_customer_first():
+	answers = [
+		("Alpha", "q1", 20),
+		("Alpha", "q2", 8),
+		("Alpha", "q1", 16),
+		("Alpha", "q2", 4),
+		("Alpha", "q1", 12),
+		("Alpha", "q2", 12),
+		("Beta", "q1", 4),
+		("Beta", "q2", 20),
+	]
+	items = s.customer_item_scores(answers)
+	assert items == {"Alpha": {"q1": 16, "q2": 8}, "Beta": {"q1": 4, "q2": 20}}
+	# per answer q1 would average 13 (passing); per customer it is (16 + 4) / 2 = 10
+	assert s.item_averages(items, ["q1", "q2", "q3"]) == {"q1": 10, "q2": 14}
+	assert s.item_pass_rate(items, "q1", 12) == 50.0 and s.item_pass_rate(items, "q3", 12) == 0
+	assert s.low_customer_items(items, 12) == [("Alpha", "q2", 8), ("Beta", "q1", 4)]
+
+
+def test_every_december_counts_up_to_the_closing_day():
+	key = "Every December|Key Customers|||2026-01-01"
+	assert s.schedule_frequency(key) == "Every December" and s.schedule_frequency(None) is None
+	end, closing = date(2026, 12, 31), date(2026, 12, 15)
+	assert s.period_end_at_close("Every December", end, closing) == closing
+	assert s.period_end_at_close("Every December", end, date(2027, 1, 4)) == date(2027, 1, 4)
+	assert s.period_end_at_close("Half-yearly", end, closing) == end
+	assert s.period_end_at_close(None, end, closing) == end
+
+
+def test_invalid_campaign_raises_nothing_and_complaint_channels():
+	assert s.raises_follow_ups(s.is_valid(70.0)) is False
+	assert s.raises_follow_ups(s.is_valid(70.1)) is True
+	assert s.complaint_channel("Fax") == "Letter" and s.complaint_channel("Portal") == "Portal"
+	assert s.complaint_channel(None) == "Phone"
+
+
+def test_next_reminder_on():
+	sent, reply_by = date(2026, 3, 1), date(2026, 3, 20)
+	assert s.next_reminder_on(sent, reply_by, 0, [14, 7]) == date(2026, 3, 8)
+	assert s.next_reminder_on(sent, reply_by, 1, [7, 14]) == date(2026, 3, 15)
+	assert s.next_reminder_on(sent, reply_by, 2, [7, 14]) is None
+	assert s.next_reminder_on(sent, date(2026, 3, 10), 1, [7, 14]) is None  # after the reply-by date

@@ -137,3 +137,118 @@ def scheduled_period(frequency: str, day: date) -> tuple[date, date] | None:
 	if frequency == "Every December":
 		return (date(day.year, 1, 1), date(day.year, 12, 31)) if day.month == 12 else None
 	return period_ending_before(frequency, day)
+
+
+# --- One customer, one result (003 §5.3.3 scores the customer) -------------------------------------
+
+
+def mean(values: Iterable[float]) -> float:
+	values = list(values)
+	return round(sum(values) / len(values), 2) if values else 0.0
+
+
+def customer_scores(responses: Iterable[tuple[str, float]]) -> dict[str, float]:
+	"""Each customer's score: the mean of the scores of its answered responses (two contacts of a
+	customer who both answer give the customer one score), in the order the customers come."""
+	scores: dict[str, list[float]] = {}
+	for customer, score in responses:
+		scores.setdefault(customer, []).append(float(score))
+	return {customer: mean(values) for customer, values in scores.items()}
+
+
+def customer_results(
+	scores: Mapping[str, float], complaints: Mapping[str, int], returns: Mapping[str, int]
+) -> dict[str, Satisfaction]:
+	"""Each customer's satisfaction: its score less its complaints and returns, deducted once."""
+	return {
+		customer: satisfaction(score, complaints.get(customer, 0), returns.get(customer, 0))
+		for customer, score in scores.items()
+	}
+
+
+def customer_item_scores(answers: Iterable[tuple[str, str, float]]) -> dict[str, dict[str, float]]:
+	"""customer -> question -> the mean of the customer's answers to it, from (customer, question,
+	score) rows in the questionnaire's order."""
+	scores: dict[str, dict[str, list[float]]] = {}
+	for customer, question, score in answers:
+		scores.setdefault(customer, {}).setdefault(question, []).append(float(score))
+	return {
+		customer: {question: mean(values) for question, values in items.items()}
+		for customer, items in scores.items()
+	}
+
+
+def item_averages(
+	customer_items: Mapping[str, Mapping[str, float]], questions: Iterable[str]
+) -> dict[str, float]:
+	"""Each question's average over the customers (each customer's own average counted once)."""
+	averages = {}
+	for question in questions:
+		values = [items[question] for items in customer_items.values() if question in items]
+		if values:
+			averages[question] = mean(values)
+	return averages
+
+
+def item_pass_rate(
+	customer_items: Mapping[str, Mapping[str, float]], question: str, pass_mark: float
+) -> float:
+	"""The share of the customers whose score of the question reaches the pass mark, in %."""
+	values = [items[question] for items in customer_items.values() if question in items]
+	return round(100.0 * sum(value >= pass_mark for value in values) / len(values), 1) if values else 0.0
+
+
+def low_customer_items(
+	customer_items: Mapping[str, Mapping[str, float]], pass_mark: float
+) -> list[tuple[str, str, float]]:
+	"""(customer, question, score) for each customer's item under the pass mark (003 §5.3.3: each
+	item at least 12), customers in order, questions in the questionnaire's order."""
+	return [
+		(customer, question, score)
+		for customer, items in customer_items.items()
+		for question, score in items.items()
+		if score < pass_mark
+	]
+
+
+# --- The campaign's period, validity and follow-up --------------------------------------------------
+
+
+def schedule_frequency(schedule_key: str | None) -> str | None:
+	"""The frequency of the automatic campaign a schedule key names ("Every December|..."), or None."""
+	return schedule_key.split("|", 1)[0] if schedule_key else None
+
+
+def period_end_at_close(frequency: str | None, period_end: date, closing_day: date) -> date:
+	"""The last day whose complaints and returns are deducted: an "Every December" campaign surveys
+	the year up to the day it closes (000 II-4), the others their period."""
+	return closing_day if frequency == "Every December" else period_end
+
+
+def raises_follow_ups(valid: bool) -> bool:
+	"""Only a valid campaign proposes corrective actions and call-backs (003 §5.3.2)."""
+	return bool(valid)
+
+
+# how a survey answer was given -> the complaint channel of a complaint made from its comment
+COMPLAINT_CHANNEL = {
+	"Portal": "Portal",
+	"Phone": "Phone",
+	"E-mail": "E-mail",
+	"Letter": "Letter",
+	"Fax": "Letter",
+}
+
+
+def complaint_channel(response_channel: str | None) -> str:
+	return COMPLAINT_CHANNEL.get(response_channel or "", "Phone")
+
+
+def next_reminder_on(sent_on: date, reply_by: date, reminders_sent: int, steps: Iterable[int]) -> date | None:
+	"""The day the next reminder step is due for a non-responder, or None (all sent, or it would
+	fall after the reply-by date)."""
+	steps = sorted(steps)
+	if reminders_sent >= len(steps):
+		return None
+	due = sent_on + timedelta(days=steps[reminders_sent])
+	return due if due <= reply_by else None

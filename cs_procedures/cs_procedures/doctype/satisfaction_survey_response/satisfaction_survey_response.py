@@ -12,7 +12,7 @@ import math
 
 import frappe
 from frappe import _
-from frappe.utils import cstr, flt, now_datetime
+from frappe.utils import cstr, escape_html, flt, now_datetime
 from frappe.utils.password import get_encryption_key
 
 from cs_procedures import guards
@@ -107,6 +107,65 @@ class SatisfactionSurveyResponse(guards.ProcedureDocument):
 	def on_trash(self):
 		if self.status == "Answered":
 			guards.refuse_deletion(self, _("its answers are evidence of the survey."))
+
+	@frappe.whitelist()
+	def make_complaint(self, complaint_type: str | None = None, subject: str | None = None) -> str:
+		"""Turn the complaint a customer wrote in the survey's comments into a Customer Complaint
+		(000 II-5, 001 4.6): its channel, customer, contact and description from the response,
+		linked back from it. CS officers and managers only; acts on the stored response."""
+		if not guards.has_role("CS Officer", "CS Manager"):
+			guards.refuse(
+				_("Only a CS officer or manager records a complaint from a survey."), title=_("Not Permitted")
+			)
+		response = frappe.get_doc(DOCTYPE, self.name, for_update=True)
+		response.check_permission("read")
+		if response.status != "Answered" or not cstr(response.comments).strip():
+			frappe.throw(
+				_("Only the comments of an answered survey can be turned into a complaint."),
+				title=_("No Comments"),
+			)
+		if response.complaint:
+			frappe.throw(
+				_("Complaint {0} has already been made from these comments.").format(response.complaint),
+				title=_("Complaint Exists"),
+			)
+		contact = (
+			frappe.db.get_value("Contact", response.contact, ["phone", "mobile_no"], as_dict=True)
+			if response.contact
+			else None
+		)
+		complaint = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": response.customer,
+				"contact_person": response.contact,
+				"contact_email": response.email,
+				"contact_phone": (contact.mobile_no or contact.phone) if contact else None,
+				"channel": rules.complaint_channel(response.channel),
+				"received_on": response.answered_on or now_datetime(),
+				"received_by": frappe.session.user,
+				"complaint_type": complaint_type or "Service",
+				"subject": cstr(subject).strip()[:140]
+				or _("Comment in satisfaction survey {0}").format(response.campaign),
+				"description": "<p>{}</p><p>{}</p>".format(
+					escape_html(cstr(response.comments).strip()).replace("\n", "<br>"),
+					escape_html(
+						_("From the comments of satisfaction survey response {0} (campaign {1}).").format(
+							response.name, response.campaign
+						)
+					),
+				),
+			}
+		).insert()  # the user's own permission to record complaints
+		complaint.add_comment(
+			"Info",
+			_("Made from the comments of satisfaction survey response {0}.").format(response.name),
+		)
+		response.complaint = complaint.name
+		response.flags.ignore_permissions = True  # the procedure writes the link; read checked above
+		response.save()
+		response.add_comment("Info", _("Complaint {0} made from the comments.").format(complaint.name))
+		return complaint.name
 
 	def check_campaign_accepts_responses(self, status):
 		if status == "Closed":

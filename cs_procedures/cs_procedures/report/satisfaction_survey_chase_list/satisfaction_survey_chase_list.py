@@ -1,0 +1,93 @@
+"""The chase list of a survey (003 §5.3.2: 顾客未按调查表要求回交调查表时,应通过FAX、E-mail或电话方式向顾客征求意见):
+each invited contact who has not answered, how they are chased (e-mailed reminders, or a phone call
+when they have no e-mail or the site cannot send it), the reminders sent and the next one due, and
+the phone-call to-do with whom it lies."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate
+
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
+	contact_phone,
+)
+from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.notifications import can_email
+from cs_procedures.procedures import satisfaction as rules
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	if not filters.campaign:
+		frappe.throw(_("Select a campaign."), title=_("Invalid Filters"))
+	campaign = frappe.get_doc("Satisfaction Survey Campaign", filters.campaign)
+	campaign.check_permission("read")
+	steps = [cint(step) for step in (get_settings().survey_reminder_days or "").split(",") if cint(step) > 0]
+	emailing = can_email()
+	rows = frappe.get_all(
+		"Satisfaction Survey Response",
+		filters={"campaign": campaign.name, "status": "Invited"},
+		fields=[
+			"name",
+			"customer",
+			"customer_name",
+			"contact",
+			"email",
+			"invitation_sent_on",
+			"reminders_sent",
+		],
+		order_by="customer asc, name asc",
+	)
+	todos = {}
+	for todo in frappe.get_all(
+		"ToDo",
+		filters={
+			"reference_type": "Satisfaction Survey Response",
+			"reference_name": ("in", [row.name for row in rows] or [""]),
+			"status": ("!=", "Cancelled"),
+		},
+		fields=["name", "reference_name", "allocated_to", "status"],
+		order_by="creation asc",
+	):
+		todos[todo.reference_name] = todo  # the latest
+	for row in rows:
+		by_email = bool(row.email) and emailing
+		row.chase = _("E-mail reminders") if by_email else _("Phone call")
+		row.phone = contact_phone(row.contact)
+		row.next_reminder = (
+			rules.next_reminder_on(
+				getdate(campaign.send_date), getdate(campaign.reply_by), cint(row.reminders_sent), steps
+			)
+			if by_email and campaign.status == "Sent"
+			else None
+		)
+		todo = todos.get(row.name)
+		if todo:
+			row.todo, row.todo_allocated_to, row.todo_status = todo.name, todo.allocated_to, _(todo.status)
+	escape_values(rows, ("customer_name", "email", "phone", "todo_status"))
+	message = None
+	if campaign.status == "Sent" and not emailing:
+		message = "<p>{}</p>".format(
+			frappe.utils.escape_html(
+				_("The site cannot send e-mail: every non-responder is chased by phone.")
+			)
+		)
+	return columns(), rows, message
+
+
+def columns():
+	return [
+		column("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
+		column("customer", _("Customer"), "Link", "Customer", 150),
+		column("customer_name", _("Customer Name"), "Data", width=180),
+		column("contact", _("Contact"), "Link", "Contact", 140),
+		column("email", _("E-mail"), "Data", width=180),
+		column("phone", _("Phone"), "Data", width=120),
+		column("chase", _("Chased By"), "Data", width=120),
+		column("invitation_sent_on", _("Invitation Sent On"), "Datetime", width=150),
+		column("reminders_sent", _("Reminders Sent"), "Int", width=90),
+		column("next_reminder", _("Next Reminder"), "Date", width=110),
+		column("todo", _("Phone-call To Do"), "Link", "ToDo", 120),
+		column("todo_allocated_to", _("Assigned To"), "Link", "User", 160),
+		column("todo_status", _("To Do Status"), "Data", width=90),
+	]
