@@ -307,6 +307,29 @@ def quote(text: str) -> str:
 	return url_quote(text, safe="")
 
 
+def new_survey_campaign(customers, title: str = "Test campaign", **values):
+	"""A draft campaign asking `customers` about the last half year, answers due in two weeks."""
+	from frappe.utils import add_days, getdate
+
+	from cs_procedures.install import DEFAULT_SURVEY
+
+	today = getdate()
+	return frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": title,
+			"template": DEFAULT_SURVEY["template_name"],
+			"period_start": add_days(today, -180),
+			"period_end": today,
+			"send_date": today,
+			"reply_by": add_days(today, 14),
+			"audience": "Selected Customers",
+			"customers": [row if isinstance(row, dict) else {"customer": row} for row in customers],
+			**values,
+		}
+	).insert()
+
+
 def browser_survey() -> dict:
 	"""A fresh survey link for the browser test (`bench --site S execute cs_procedures.testing.browser_survey`)."""
 	from frappe.utils import add_days, get_datetime, getdate

@@ -25,6 +25,7 @@ from cs_procedures.testing import (
 	ensure_user,
 	make_delivery_note,
 	make_return,
+	new_survey_campaign,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -104,21 +105,8 @@ def tearDownModule():
 
 
 def new_campaign(**values):
-	today = getdate()
-	return frappe.get_doc(
-		{
-			"doctype": "Satisfaction Survey Campaign",
-			"title": "Test campaign",
-			"template": TEMPLATE,
-			"period_start": add_days(today, -180),
-			"period_end": today,
-			"send_date": today,
-			"reply_by": add_days(today, 14),
-			"audience": "Selected Customers",
-			"customers": [{"customer": c} for c in (ALPHA, BETA, GAMMA)],
-			**values,
-		}
-	).insert()
+	customers = values.pop("customers", None) or (ALPHA, BETA, GAMMA)
+	return new_survey_campaign(customers, title="Test campaign", **values)
 
 
 def response_of(campaign, customer):

@@ -24,7 +24,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	hash_token,
 	link_token,
 )
-from cs_procedures.testing import SiteState, ensure_customer
+from cs_procedures.testing import SiteState, ensure_customer, new_survey_campaign
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
@@ -78,21 +78,7 @@ def remove_leftovers():
 
 
 def new_campaign(**values):
-	today = getdate()
-	campaign = frappe.get_doc(
-		{
-			"doctype": CAMPAIGN,
-			"title": TITLE,
-			"template": TEMPLATE,
-			"period_start": add_days(today, -180),
-			"period_end": today,
-			"send_date": today,
-			"reply_by": add_days(today, 14),
-			"audience": "Selected Customers",
-			"customers": [{"customer": c} for c in CUSTOMERS],
-			**values,
-		}
-	).insert()
+	campaign = new_survey_campaign(CUSTOMERS, title=TITLE, **values)
 	frappe.db.commit()
 	return campaign
 

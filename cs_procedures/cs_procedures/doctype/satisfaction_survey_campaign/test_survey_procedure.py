@@ -23,6 +23,7 @@ from cs_procedures.testing import (
 	ensure_user,
 	make_delivery_note,
 	make_return,
+	new_survey_campaign,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -117,21 +118,7 @@ def delete_mails(response: str):
 
 
 def new_campaign(customers, title=TITLE, **values):
-	today = getdate()
-	return frappe.get_doc(
-		{
-			"doctype": CAMPAIGN,
-			"title": title,
-			"template": TEMPLATE,
-			"period_start": add_days(today, -180),
-			"period_end": today,
-			"send_date": today,
-			"reply_by": add_days(today, 14),
-			"audience": "Selected Customers",
-			"customers": [{"customer": c} for c in customers],
-			**values,
-		}
-	).insert()
+	return new_survey_campaign(customers, title=title, **values)
 
 
 def fresh():

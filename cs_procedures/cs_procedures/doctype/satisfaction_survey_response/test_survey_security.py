@@ -14,14 +14,14 @@ from urllib.parse import quote
 import frappe
 from frappe.tests.test_api import make_request
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 from werkzeug.test import Client
 
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	hash_token,
 	link_token,
 )
-from cs_procedures.testing import SiteState, ensure_customer, ensure_user
+from cs_procedures.testing import SiteState, ensure_customer, ensure_user, new_survey_campaign
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
@@ -243,20 +243,7 @@ class TestSurveySecurity(FrappeTestCase):
 	# records
 
 	def campaign(self, sent=True, customers=CUSTOMERS):
-		today = getdate()
-		campaign = frappe.get_doc(
-			{
-				"doctype": CAMPAIGN,
-				"title": TITLE,
-				"template": TEMPLATE,
-				"period_start": add_days(today, -180),
-				"period_end": today,
-				"send_date": today,
-				"reply_by": add_days(today, 14),
-				"audience": "Selected Customers",
-				"customers": [{"customer": c} for c in customers],
-			}
-		).insert()
+		campaign = new_survey_campaign(customers, title=TITLE)
 		if sent:
 			campaign.send_invitations()
 		frappe.db.commit()
