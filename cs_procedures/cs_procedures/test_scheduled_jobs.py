@@ -20,6 +20,7 @@ from cs_procedures.testing import (
 	ensure_stock_item,
 	ensure_user,
 	leaf_warehouse,
+	new_survey_campaign,
 )
 
 test_ignore = ["Department", "Customer", "Item", "Warehouse", "Contact"]
@@ -149,3 +150,69 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 			todos = frappe.db.count("ToDo", {"reference_name": record.name, "allocated_to": STORE})
 			self.assertEqual(todos, 0 if record is bad else 1, record.name)
 		self.assertEqual(error_logs(bad.name) - logged, 2)
+
+	def test_closing_campaigns_goes_on_past_a_failing_campaign(self):
+		campaigns = [new_survey_campaign([CUSTOMER], title=f"Jobs {n}") for n in range(3)]
+		for campaign in campaigns:
+			frappe.db.set_value(
+				campaign.doctype,
+				campaign.name,
+				{"status": "Sent", "send_date": add_days(today(), -20), "reply_by": add_days(today(), -1)},
+			)
+		bad = campaigns[1]
+		logged = error_logs(bad.name)
+		step = FailsFor(tasks._close_campaign, bad.name)
+		with patch.object(tasks, "_close_campaign", step):
+			closed = [tasks.close_due_campaigns(today()) for _run in range(2)]
+		good = {campaigns[0].name, campaigns[2].name}
+		self.assertTrue(good <= set(closed[0]))
+		self.assertFalse(good & set(closed[1]))  # a second run closes nothing twice
+		for campaign in campaigns:
+			status = frappe.db.get_value(campaign.doctype, campaign.name, "status")
+			self.assertEqual(status, "Sent" if campaign is bad else "Closed", campaign.name)
+		self.assertEqual(error_logs(bad.name) - logged, 2)
+
+	def test_scheduled_campaigns_go_on_past_a_failing_schedule(self):
+		groups = []
+		for n in range(2):
+			group = f"_CS Jobs Group {n}"
+			if not frappe.db.exists("Customer Group", group):
+				frappe.get_doc(
+					{
+						"doctype": "Customer Group",
+						"customer_group_name": group,
+						"parent_customer_group": "All Customer Groups",
+					}
+				).insert()
+			groups.append(group)
+		frappe.db.set_value("Customer", CUSTOMER, "customer_group", groups[0])
+		template = frappe.db.get_value("Satisfaction Survey Template", {}, "name")
+		STATE.settings(
+			survey_schedules=[
+				{
+					"frequency": "Monthly",
+					"audience": "Customer Group",
+					"customer_group": group,
+					"template": template,
+					"reply_within_days": 10,
+				}
+				for group in groups
+			]
+		)
+		try:
+			bad = frappe.get_single("CS Settings").survey_schedules[1]
+			logged = frappe.db.count("Error Log", {"reference_doctype": "Satisfaction Survey Campaign"})
+			step = FailsFor(tasks._create_scheduled_campaign, bad.name)
+			with patch.object(tasks, "_create_scheduled_campaign", step):
+				made = [tasks.create_scheduled_campaigns(today()) for _run in range(2)]
+			self.assertEqual(len(made[0]), 1)  # the good schedule's campaign
+			self.assertEqual(made[1], [])  # not twice
+			self.assertEqual(
+				frappe.db.get_value("Satisfaction Survey Campaign", made[0][0], "customer_group"), groups[0]
+			)
+			self.assertEqual(
+				frappe.db.count("Error Log", {"reference_doctype": "Satisfaction Survey Campaign"}) - logged,
+				2,
+			)
+		finally:
+			STATE.settings(survey_schedules=[])
