@@ -7,6 +7,7 @@ app_license = "mit"
 required_apps = ["frappe/erpnext"]
 
 after_install = "cs_procedures.install.after_install"
+before_tests = "cs_procedures.install.before_tests"
 before_uninstall = "cs_procedures.install.before_uninstall"
 
 fixtures = [

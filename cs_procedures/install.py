@@ -134,6 +134,15 @@ def set_default_working_day():
 		frappe.clear_document_cache("CS Settings", "CS Settings")
 
 
+def before_tests():
+	"""`bench run-tests --app cs_procedures` on a site nobody has set up (no company yet): ERPNext's
+	own test set-up first, which the app's site tests build on (company, fiscal year, warehouses)."""
+	if not frappe.db.a_row_exists("Company"):
+		from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+		erpnext_before_tests()
+
+
 def before_uninstall():
 	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
 	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
