@@ -1,5 +1,6 @@
 """Column definitions shared by the app's script reports."""
 
+import frappe
 from frappe import _
 
 # The desk's report grid (frappe-datatable) puts each cell's formatted value into the page as HTML,
@@ -47,3 +48,12 @@ def escape_values(rows: list, fields: tuple[str, ...]) -> None:
 	for row in rows:
 		for field in fields:
 			row[field] = escape_text(row.get(field))
+
+
+def campaign_of(filters):
+	"""The campaign a survey report is about, which the user must be allowed to read."""
+	if not filters.get("campaign"):
+		frappe.throw(_("Select a campaign."), title=_("Invalid Filters"))
+	campaign = frappe.get_doc("Satisfaction Survey Campaign", filters.campaign)
+	campaign.check_permission("read")
+	return campaign

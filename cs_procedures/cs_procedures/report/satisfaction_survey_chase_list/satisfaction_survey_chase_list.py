@@ -9,19 +9,16 @@ from frappe.utils import cint, getdate
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	contact_phone,
+	contact_phones,
 )
-from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_values
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures import satisfaction as rules
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	if not filters.campaign:
-		frappe.throw(_("Select a campaign."), title=_("Invalid Filters"))
-	campaign = frappe.get_doc("Satisfaction Survey Campaign", filters.campaign)
-	campaign.check_permission("read")
+	campaign = campaign_of(filters)
 	steps = [cint(step) for step in (get_settings().survey_reminder_days or "").split(",") if cint(step) > 0]
 	emailing = can_email()
 	rows = frappe.get_all(
@@ -50,10 +47,11 @@ def execute(filters=None):
 		order_by="creation asc",
 	):
 		todos[todo.reference_name] = todo  # the latest
+	phones = contact_phones(row.contact for row in rows)
 	for row in rows:
 		by_email = bool(row.email) and emailing
 		row.chase = _("E-mail reminders") if by_email else _("Phone call")
-		row.phone = contact_phone(row.contact)
+		row.phone = phones.get(row.contact)
 		row.next_reminder = (
 			rules.next_reminder_on(
 				getdate(campaign.send_date), getdate(campaign.reply_by), cint(row.reminders_sent), steps

@@ -12,16 +12,13 @@ from frappe.utils import flt
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
 	answered_items,
 )
-from cs_procedures.cs_procedures.report.columns import column, escape_text, escape_values
+from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_text, escape_values
 from cs_procedures.procedures import satisfaction as rules
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	if not filters.campaign:
-		frappe.throw(_("Select a campaign."), title=_("Invalid Filters"))
-	campaign = frappe.get_doc("Satisfaction Survey Campaign", filters.campaign)
-	campaign.check_permission("read")
+	campaign = campaign_of(filters)
 	template = frappe.get_cached_doc("Satisfaction Survey Template", campaign.template)
 	questions, customer_items = answered_items(campaign.name)
 	rows = customer_rows(campaign, template, questions, customer_items)
