@@ -631,7 +631,7 @@ def proposal_problem(campaign, row, pass_mark) -> str:
 	if row.customer:
 		return _('Satisfaction survey {0}: {1} scored "{2}" {3} (pass mark {4}).').format(
 			campaign.name,
-			frappe.db.get_value("Customer", row.customer, "customer_name") or row.customer,
+			frappe.get_cached_value("Customer", row.customer, "customer_name") or row.customer,
 			row.question,
 			flt(row.average_score),
 			pass_mark,
