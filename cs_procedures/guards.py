@@ -58,6 +58,15 @@ def refuse_deletion(doc, reason: str | None) -> None:
 		)
 
 
+def rule_error(
+	messages: dict, code: str | None, title: str | None = None, exc=frappe.ValidationError
+) -> None:
+	"""The one shape of a broken rule: the pure rules return a code, each controller maps its codes to
+	translated messages (`{code: lambda: _("...")}`); nothing happens when the code is None."""
+	if code:
+		frappe.throw(messages[code](), exc, title=title or _("Not Allowed"))
+
+
 def refuse(message: str, title: str | None = None) -> None:
 	frappe.throw(message, frappe.PermissionError, title=title or _("Not Permitted"))
 

@@ -28,6 +28,16 @@ fixtures = [
 					"Verified",
 					"Closed",
 					"Not Accepted",
+					# Order Review
+					"Draft",
+					"Awaiting Vice President",
+					"Change Rejected",
+					"Under Review",
+					"Awaiting General Manager",
+					"Approved",
+					"Approved with Measures",
+					"Order Cancelled",
+					"Withdrawn",
 				],
 			]
 		],
@@ -49,11 +59,22 @@ fixtures = [
 					"Confirm Effective",
 					"Not Effective",
 					"Close",
+					# Order Review
+					"Send for Review",
+					"Send to Vice President",
+					"Approve Change",
+					"Reject Change",
+					"Send to General Manager",
+					"Return for Review",
+					"Approve",
+					"Approve with Measures",
+					"Cancel Order",
+					"Withdraw",
 				],
 			]
 		],
 	},
-	{"dt": "Workflow", "filters": [["name", "in", ["Customer Complaint"]]]},
+	{"dt": "Workflow", "filters": [["name", "in", ["Customer Complaint", "Order Review"]]]},
 	{"dt": "Custom Field", "filters": [["module", "=", "CS Procedures"]]},
 ]
 

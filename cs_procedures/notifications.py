@@ -96,13 +96,13 @@ def assign(doc, users, description: str) -> list[str]:
 	return assigned
 
 
-def close_assignments(doc) -> None:
-	"""Close the open to-dos of `doc` (the timeline records it), without Frappe's e-mail."""
-	for name in frappe.get_all(
-		"ToDo",
-		filters={"reference_type": doc.doctype, "reference_name": doc.name, "status": "Open"},
-		pluck="name",
-	):
+def close_assignments(doc, users=None) -> None:
+	"""Close the open to-dos of `doc` (of `users` only, when given; the timeline records it),
+	without Frappe's e-mail."""
+	filters = {"reference_type": doc.doctype, "reference_name": doc.name, "status": "Open"}
+	if users is not None:
+		filters["allocated_to"] = ("in", sorted(users) or [""])
+	for name in frappe.get_all("ToDo", filters=filters, pluck="name"):
 		todo = frappe.get_doc("ToDo", name)
 		todo.status = "Closed"
 		todo.save(ignore_permissions=True)

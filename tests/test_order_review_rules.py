@@ -36,3 +36,42 @@ def test_versions_and_internal_changes():
 
 def test_every_reviewing_department_has_an_aspect():
 	assert set(r.ASPECTS) == {"Engineering", "Quality", "Materials", "Sales"}
+
+
+@pytest.mark.parametrize(
+	"state, changed, problem",
+	[
+		(r.DRAFT, {"customer_requirements", "order_type"}, None),
+		(r.UNDER_REVIEW, {"customer_requirements"}, "requirements_fixed"),
+		(r.DRAFT, {"opinions"}, "not_under_review"),
+		(r.UNDER_REVIEW, {"opinions"}, None),
+		(r.AWAITING_GM, {"opinions"}, "not_under_review"),
+		(r.AWAITING_GM, {"gm_remarks"}, None),
+		(r.UNDER_REVIEW, {"gm_remarks"}, "not_deciding"),
+		(r.CHANGE_REJECTED, {"gm_remarks"}, "final"),
+		(r.CHANGE_REJECTED, set(), None),
+	],
+)
+def test_what_may_change_in_each_state(state, changed, problem):
+	assert r.editing_problem(state, changed) == problem
+
+
+def test_transitions_judged_by_the_procedure():
+	assert r.transition_problem(r.DRAFT, r.UNDER_REVIEW, r.INTERNAL_CHANGE, False, None) == "vp_first"
+	assert r.transition_problem(r.DRAFT, r.UNDER_REVIEW, r.INTERNAL_CHANGE, True, None) is None
+	assert r.transition_problem(r.DRAFT, r.UNDER_REVIEW, r.CUSTOMER_CHANGE, False, None) is None
+	assert r.transition_problem(r.UNDER_REVIEW, r.AWAITING_GM, None, False, "open_reviews") == "open_reviews"
+	assert r.transition_problem(r.UNDER_REVIEW, r.AWAITING_GM, None, False, None) is None
+	assert [r.decision_for(s) for s in (r.APPROVED_STATE, r.MEASURES_STATE, r.CANCELLED_STATE, r.DRAFT)] == [
+		r.APPROVED,
+		r.APPROVED_WITH_MEASURES,
+		r.CANCEL_ORDER,
+		None,
+	]
+
+
+def test_version_names_follow_frappe_and_skip_a_rejected_change():
+	taken = {"OR-2026-00005-1"}.__contains__
+	assert r.next_version_name("OR-2026-00005", None, lambda name: False) == "OR-2026-00005-1"
+	assert r.next_version_name("OR-2026-00005", None, taken) == "OR-2026-00005-2"
+	assert r.next_version_name("OR-2026-00005-1", "OR-2026-00005", lambda name: False) == "OR-2026-00005-2"

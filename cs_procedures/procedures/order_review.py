@@ -9,7 +9,7 @@ internal change needs the vice president's approval first (5.1.5.2).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 PENDING, FEASIBLE, CONDITIONAL, NOT_FEASIBLE = (
 	"Pending",
@@ -19,6 +19,23 @@ PENDING, FEASIBLE, CONDITIONAL, NOT_FEASIBLE = (
 )
 APPROVED, APPROVED_WITH_MEASURES, CANCEL_ORDER = "Approved", "Approved with Measures", "Cancel Order"
 CUSTOMER_CHANGE, INTERNAL_CHANGE = "Customer", "Internal"
+CHANGE_ORIGINS = (CUSTOMER_CHANGE, INTERNAL_CHANGE)
+
+# The states of the Order Review workflow (fixtures/workflow.json).
+DRAFT = "Draft"
+AWAITING_VP = "Awaiting Vice President"
+CHANGE_REJECTED = "Change Rejected"
+UNDER_REVIEW = "Under Review"
+AWAITING_GM = "Awaiting General Manager"
+APPROVED_STATE, MEASURES_STATE, CANCELLED_STATE = "Approved", "Approved with Measures", "Order Cancelled"
+WITHDRAWN = "Withdrawn"
+# The general manager's decision is the state the workflow action leads to.
+DECISIONS = {
+	APPROVED_STATE: APPROVED,
+	MEASURES_STATE: APPROVED_WITH_MEASURES,
+	CANCELLED_STATE: CANCEL_ORDER,
+}
+FINAL_STATES = (CHANGE_REJECTED, CANCELLED_STATE, WITHDRAWN)
 
 # The reviewing departments and what each reviews (003 §3.1-3.4).
 ASPECTS = {
@@ -71,6 +88,55 @@ def approval_problem(conclusions: list[str], decision: str | None, remarks: str 
 	if decision in (APPROVED_WITH_MEASURES, CANCEL_ORDER) and not (remarks or "").strip():
 		return "remarks_required"
 	return None
+
+
+def decision_for(state: str | None) -> str | None:
+	"""The general manager's decision a state stands for, or None."""
+	return DECISIONS.get(state)
+
+
+def editing_problem(state: str | None, changed: set[str]) -> str | None:
+	"""Why fields changed in a stored `state` may not change there, or None.
+
+	The requirements are sales' until the review starts; the departments conclude only while the
+	review is under way; the general manager writes the remarks only while deciding; a record that
+	reached a final state changes no more.
+	"""
+	if state in FINAL_STATES and changed:
+		return "final"
+	if changed & {"sales_order", "order_type", "customer_requirements"} and state != DRAFT:
+		return "requirements_fixed"
+	if "opinions" in changed and state != UNDER_REVIEW:
+		return "not_under_review"
+	if "gm_remarks" in changed and state != AWAITING_GM:
+		return "not_deciding"
+	return None
+
+
+def transition_problem(
+	old: str | None, new: str, origin: str | None, vp_approved: bool, review: str | None
+) -> str | None:
+	"""Why the review may not move from `old` to `new`, or None.
+
+	`review` is `review_problem` of the opinion rows (None when every department concluded).
+	"""
+	if old == DRAFT and new == UNDER_REVIEW and change_needs_vice_president(origin) and not vp_approved:
+		return "vp_first"
+	if old == UNDER_REVIEW and new == AWAITING_GM and review:
+		return review
+	return None
+
+
+def next_version_name(name: str, amended_from: str | None, taken: Callable[[str], bool]) -> str:
+	"""The name of the next version of review `name`: Frappe's amendment suffix (OR-…-1, OR-…-2),
+	skipping a suffix already held (a version whose change the vice president rejected)."""
+	root, number = name, 1
+	if amended_from and "-" in name and name.rsplit("-", 1)[1].isdigit():
+		root, suffix = name.rsplit("-", 1)
+		number = int(suffix) + 1
+	while taken(f"{root}-{number}"):
+		number += 1
+	return f"{root}-{number}"
 
 
 def next_version(version: int | None) -> int:
