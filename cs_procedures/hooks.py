@@ -105,15 +105,15 @@ doc_events = {
 
 scheduler_events = {
 	"cron": {
-		"*/10 * * * *": ["cs_procedures.tasks.sweep_overdue_complaints"],
+		"*/10 * * * *": ["cs_procedures.cs_procedures.doctype.customer_complaint.scheduled.sweep_overdue_complaints"],
 	},
 	# the survey invitations and reminders grow with the customers: long jobs (long queue)
 	"daily_long": [
-		"cs_procedures.tasks.create_scheduled_campaigns",
-		"cs_procedures.tasks.remind_survey_non_responders",
+		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.create_scheduled_campaigns",
+		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.remind_survey_non_responders",
 	],
 	"daily": [
-		"cs_procedures.tasks.close_due_campaigns",
+		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
 		"cs_procedures.property_tasks.remind_retention_ended",
 	],
 }
