@@ -10,75 +10,69 @@ after_install = "cs_procedures.install.after_install"
 before_tests = "cs_procedures.install.before_tests"
 before_uninstall = "cs_procedures.install.before_uninstall"
 
+# The Workflows of the procedures and the states and actions they use (fixtures/workflow*.json).
+WORKFLOWS = [
+	"Customer Complaint",
+	"Order Review",
+]
+WORKFLOW_STATES = [
+	"Received",
+	"Sheet Issued",
+	"Escalated to VP",
+	"Countermeasure Approved",
+	"Replied",
+	"Awaiting Verification",
+	"Verified",
+	"Closed",
+	"Not Accepted",
+	"Draft",
+	"Awaiting Vice President",
+	"Change Rejected",
+	"Under Review",
+	"Awaiting General Manager",
+	"Approved",
+	"Approved with Measures",
+	"Order Cancelled",
+	"Withdrawn",
+]
+WORKFLOW_ACTIONS = [
+	"Issue Sheet",
+	"Escalate to VP",
+	"Not Accept",
+	"Assign Department",
+	"Approve Countermeasure",
+	"Reply to Customer",
+	"Request Verification",
+	"Confirm Effective",
+	"Not Effective",
+	"Close",
+	"Send for Review",
+	"Send to Vice President",
+	"Approve Change",
+	"Reject Change",
+	"Send to General Manager",
+	"Return for Review",
+	"Approve",
+	"Approve with Measures",
+	"Cancel Order",
+	"Withdraw",
+]
+
 fixtures = [
 	{"dt": "Role", "filters": [["name", "like", "CS %"]]},
-	{
-		"dt": "Workflow State",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Received",
-					"Sheet Issued",
-					"Escalated to VP",
-					"Countermeasure Approved",
-					"Replied",
-					"Awaiting Verification",
-					"Verified",
-					"Closed",
-					"Not Accepted",
-					# Order Review
-					"Draft",
-					"Awaiting Vice President",
-					"Change Rejected",
-					"Under Review",
-					"Awaiting General Manager",
-					"Approved",
-					"Approved with Measures",
-					"Order Cancelled",
-					"Withdrawn",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow Action Master",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Issue Sheet",
-					"Escalate to VP",
-					"Not Accept",
-					"Assign Department",
-					"Approve Countermeasure",
-					"Reply to Customer",
-					"Request Verification",
-					"Confirm Effective",
-					"Not Effective",
-					"Close",
-					# Order Review
-					"Send for Review",
-					"Send to Vice President",
-					"Approve Change",
-					"Reject Change",
-					"Send to General Manager",
-					"Return for Review",
-					"Approve",
-					"Approve with Measures",
-					"Cancel Order",
-					"Withdraw",
-				],
-			]
-		],
-	},
-	{"dt": "Workflow", "filters": [["name", "in", ["Customer Complaint", "Order Review"]]]},
+	{"dt": "Workflow State", "filters": [["name", "in", WORKFLOW_STATES]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", WORKFLOW_ACTIONS]]},
+	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
 	{"dt": "Custom Field", "filters": [["module", "=", "CS Procedures"]]},
 ]
 
-app_include_js = "cs_procedures.bundle.js"
+# Everything added to ERPNext's (and Frappe's) own doctypes lives in cs_procedures/erpnext_doctypes.
+doctype_js = {
+	"Customer": "erpnext_doctypes/customer.js",
+	"Sales Order": "erpnext_doctypes/sales_order.js",
+	"Delivery Note": "erpnext_doctypes/delivery_note.js",
+	"Sales Invoice": "erpnext_doctypes/sales_invoice.js",
+}
 
 override_doctype_dashboards = {
 	"Customer": "cs_procedures.dashboards.customer",
@@ -103,9 +97,12 @@ doc_events = {
 	},
 }
 
+# Each scheduled job lives beside the procedure it serves.
 scheduler_events = {
 	"cron": {
-		"*/10 * * * *": ["cs_procedures.cs_procedures.doctype.customer_complaint.scheduled.sweep_overdue_complaints"],
+		"*/10 * * * *": [
+			"cs_procedures.cs_procedures.doctype.customer_complaint.scheduled.sweep_overdue_complaints"
+		],
 	},
 	# the survey invitations and reminders grow with the customers: long jobs (long queue)
 	"daily_long": [

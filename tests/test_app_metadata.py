@@ -7,6 +7,7 @@ import re
 import pytest
 
 from cs_procedures.procedures import complaint as rules
+from cs_procedures.procedures import visits as visit_rules
 from cs_procedures.procedures import order_review as review_rules
 from tests.app_strings import (
 	APP,
@@ -23,7 +24,7 @@ from tests.app_strings import (
 PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
 	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
-	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse",
+	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse", "Event",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 
@@ -74,6 +75,7 @@ def test_customer_complaint_naming_and_email_intake():
 # the states it ends in.
 WORKFLOWS = {
 	"Customer Complaint": (rules, rules.RECEIVED, {rules.CLOSED, rules.NOT_ACCEPTED}),
+	"Customer Visit Plan": (visit_rules, visit_rules.DRAFT, {visit_rules.APPROVED}),
 	"Order Review": (
 		review_rules,
 		review_rules.DRAFT,
@@ -143,11 +145,20 @@ def test_hook_paths_resolve(dotted):
 	assert function in names
 
 
-def test_hook_assets_exist():
+def test_form_scripts_of_erpnext_doctypes_load_with_their_forms_only():
 	tree = ast.parse((APP / "hooks.py").read_text())
 	values = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
-	bundle = ast.literal_eval(values["app_include_js"])
-	assert (APP / "public/js" / bundle).exists()
+	assert "app_include_js" not in values  # nothing is loaded on every desk page
+	for scripts in ast.literal_eval(values["doctype_js"]).values():
+		for script in [scripts] if isinstance(scripts, str) else scripts:
+			assert (APP / script).exists(), script
+
+
+def test_js_includes_resolve():
+	"""`{% include "…" %}` in form and report scripts names a file of the app (from the repo root)."""
+	for path in APP.rglob("*.js"):
+		for included in re.findall(r"""{%\s*include\s*["']([^"']+)["']\s*%}""", path.read_text()):
+			assert (APP.parent / included).exists(), f"{path}: {included}"
 
 
 @pytest.mark.parametrize("path", sorted(MODULE.glob("report/*/*.json")), ids=lambda p: p.stem)

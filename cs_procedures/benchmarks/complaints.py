@@ -17,9 +17,9 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from cs_procedures.cs_procedures.doctype.customer_complaint.scheduled import sweep_overdue_complaints
 from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
 from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
-from cs_procedures.tasks import sweep_overdue_complaints
 
 PREFIX = "BENCH-"
 BREACHED = (10, 100)  # complaints whose deadline has passed when the sweep runs

@@ -25,8 +25,10 @@ ACCOUNT = "_CS Bench Outgoing"
 
 def run(sizes=(10, 200, 2000)):
 	frappe.only_for("System Manager")
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled import (
+		remind_survey_non_responders,
+	)
 	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
-	from cs_procedures.tasks import remind_survey_non_responders
 
 	create_default_survey_template()
 	cleanup()

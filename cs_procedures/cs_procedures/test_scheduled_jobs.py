@@ -11,7 +11,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from cs_procedures import property_tasks, tasks
+from cs_procedures import property_tasks
+from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled as complaint_jobs
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as survey_jobs
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.testing import (
 	SiteState,
@@ -90,10 +92,10 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 	def test_sweep_goes_on_past_a_failing_complaint_and_repeats_nothing(self):
 		first, bad, last = self.complaint(0), self.complaint(10), self.complaint(20)
 		logged = error_logs(bad.name)  # Error Logs outlive a rolled-back test, and names are reused
-		step = FailsFor(tasks._notify_overdue, bad.name)
-		with patch.object(tasks, "_notify_overdue", lambda doc: step(doc)):
+		step = FailsFor(complaint_jobs._notify_overdue, bad.name)
+		with patch.object(complaint_jobs, "_notify_overdue", lambda doc: step(doc)):
 			for _run in range(2):  # a second run of the same job
-				tasks.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))
+				complaint_jobs.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))
 
 		for good in (first, last):
 			good.reload()
@@ -109,7 +111,7 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Notification Log", {"document_name": bad.name}))
 		self.assertEqual(error_logs(bad.name) - logged, 2)
 
-		tasks.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))  # the fault is gone
+		complaint_jobs.sweep_overdue_complaints(now=datetime(2026, 2, 2, 11, 0))  # the fault is gone
 		bad.reload()
 		self.assertEqual(bad.breach_level, rules.NOTIFIED)
 		self.assertEqual(
@@ -119,7 +121,7 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 	def test_a_complaint_deleted_under_the_sweep_is_skipped(self):
 		doc = self.complaint(0)
 		frappe.db.delete("Customer Complaint", {"name": doc.name})
-		self.assertFalse(tasks._sweep_one(doc.name, datetime(2026, 2, 2, 11, 0), None, None))
+		self.assertFalse(complaint_jobs._sweep_one(doc.name, datetime(2026, 2, 2, 11, 0), None, None))
 		self.assertEqual(error_logs(doc.name), 0)
 
 	def test_retention_reminder_goes_on_past_a_failing_record(self):
@@ -161,9 +163,9 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 			)
 		bad = campaigns[1]
 		logged = error_logs(bad.name)
-		step = FailsFor(tasks._close_campaign, bad.name)
-		with patch.object(tasks, "_close_campaign", step):
-			closed = [tasks.close_due_campaigns(today()) for _run in range(2)]
+		step = FailsFor(survey_jobs._close_campaign, bad.name)
+		with patch.object(survey_jobs, "_close_campaign", step):
+			closed = [survey_jobs.close_due_campaigns(today()) for _run in range(2)]
 		good = {campaigns[0].name, campaigns[2].name}
 		self.assertTrue(good <= set(closed[0]))
 		self.assertFalse(good & set(closed[1]))  # a second run closes nothing twice
@@ -202,9 +204,9 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 		try:
 			bad = frappe.get_single("CS Settings").survey_schedules[1]
 			logged = frappe.db.count("Error Log", {"reference_doctype": "Satisfaction Survey Campaign"})
-			step = FailsFor(tasks._create_scheduled_campaign, bad.name)
-			with patch.object(tasks, "_create_scheduled_campaign", step):
-				made = [tasks.create_scheduled_campaigns(today()) for _run in range(2)]
+			step = FailsFor(survey_jobs._create_scheduled_campaign, bad.name)
+			with patch.object(survey_jobs, "_create_scheduled_campaign", step):
+				made = [survey_jobs.create_scheduled_campaigns(today()) for _run in range(2)]
 			self.assertEqual(len(made[0]), 1)  # the good schedule's campaign
 			self.assertEqual(made[1], [])  # not twice
 			self.assertEqual(

@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 from frappe.contacts.doctype.contact.contact import get_contact_name
+from frappe.model.mapper import get_mapped_doc
 from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 from frappe.utils.user import get_users_with_role
@@ -192,41 +193,49 @@ SOURCE_FIELDS = {
 
 
 @frappe.whitelist()
-def make_complaint(source_doctype: str, source_name: str):
+def make_complaint(source_doctype: str, source_name: str, target_doc=None):
 	"""A new complaint pre-filled from a Customer, Sales Order, Delivery Note (or return) or Sales Invoice."""
 	if source_doctype not in SOURCE_FIELDS:
 		frappe.throw(_("A complaint cannot be made from {0}.").format(_(source_doctype)))
-	source = frappe.get_doc(source_doctype, source_name)
-	source.check_permission("read")
-	complaint = frappe.new_doc("Customer Complaint")
-	if source_doctype == "Customer":
-		complaint.customer = source.name
-		return complaint
 
-	complaint.customer = source.customer
-	complaint.contact_person = source.get("contact_person")
-	complaint.contact_email = source.get("contact_email")
-	if source.get("is_return"):
-		complaint.channel = "Returned Goods"
-		complaint.handling_method = "Return"
-		if source_doctype == "Delivery Note":
-			complaint.return_delivery_note = source.name
-		complaint.set(SOURCE_FIELDS[source_doctype], source.return_against)
-	else:
-		complaint.set(SOURCE_FIELDS[source_doctype], source.name)
+	def fill(source, complaint):
+		if source_doctype == "Customer":
+			complaint.customer = source.name
+			return
+		if source.get("is_return"):
+			complaint.channel = "Returned Goods"
+			complaint.handling_method = "Return"
+			if source_doctype == "Delivery Note":
+				complaint.return_delivery_note = source.name
+			complaint.set(SOURCE_FIELDS[source_doctype], source.return_against)
+		else:
+			complaint.set(SOURCE_FIELDS[source_doctype], source.name)
+		items = source.get("items") or []
+		if items:
+			first = items[0]
+			complaint.sales_order = (
+				complaint.sales_order or first.get("against_sales_order") or first.get("sales_order")
+			)
+			complaint.delivery_note = complaint.delivery_note or first.get("delivery_note")
+			if len({row.item_code for row in items}) == 1:
+				complaint.item_code = first.item_code
+				complaint.qty = abs(sum(flt(row.qty) for row in items))
+				complaint.batch_no = first.get("batch_no")
 
-	items = source.get("items") or []
-	if items:
-		first = items[0]
-		complaint.sales_order = (
-			complaint.sales_order or first.get("against_sales_order") or first.get("sales_order")
-		)
-		complaint.delivery_note = complaint.delivery_note or first.get("delivery_note")
-		if len({row.item_code for row in items}) == 1:
-			complaint.item_code = first.item_code
-			complaint.qty = abs(sum(flt(row.qty) for row in items))
-			complaint.batch_no = first.get("batch_no")
-	return complaint
+	return get_mapped_doc(
+		source_doctype,
+		source_name,
+		{source_doctype: {"doctype": "Customer Complaint", "field_no_map": ["naming_series"]}},
+		target_doc,
+		fill,
+	)
+
+
+@frappe.whitelist()
+def make_complaint_from(source_name: str, target_doc=None):
+	"""*Create > Customer Complaint* on an ERPNext form (`frappe.model.open_mapped_doc`, whose `args`
+	name the source doctype)."""
+	return make_complaint((frappe.flags.args or {}).get("source_doctype"), source_name, target_doc)
 
 
 def on_doctype_update():

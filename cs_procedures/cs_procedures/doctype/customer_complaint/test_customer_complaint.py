@@ -7,8 +7,8 @@ from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionErr
 from frappe.tests.utils import FrappeTestCase
 
 from cs_procedures.cs_procedures.doctype.customer_complaint.customer_complaint import make_complaint
+from cs_procedures.cs_procedures.doctype.customer_complaint.scheduled import sweep_overdue_complaints
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.tasks import sweep_overdue_complaints
 from cs_procedures.testing import (
 	DEMO_ITEM,
 	SiteState,

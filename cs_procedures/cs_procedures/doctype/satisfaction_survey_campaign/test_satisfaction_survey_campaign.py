@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime
 from werkzeug.test import Client
 
-from cs_procedures import tasks
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
 	approve_actions,
 )

@@ -13,13 +13,13 @@ from frappe.email.doctype.email_queue.email_queue import EmailQueue
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from cs_procedures import tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
 	invitations,
 )
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
 	satisfaction_survey_campaign as campaign_module,
 )
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	hash_token,
 	link_token,

@@ -1,3 +1,5 @@
+{% include "cs_procedures/cs_procedures/report/complaint_filters.js" %}
+
 frappe.query_reports["Complaint Tracking Ledger"] = {
 	filters: [
 		...cs_procedures.complaint_report_filters(),

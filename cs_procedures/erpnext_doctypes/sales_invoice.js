@@ -1,0 +1,7 @@
+{% include "cs_procedures/erpnext_doctypes/complaint_button.js" %}
+
+frappe.ui.form.on("Sales Invoice", {
+	refresh(frm) {
+		cs_procedures_add_complaint_button(frm);
+	},
+});
