@@ -73,28 +73,43 @@ def test_transitions_cover_every_status():
 		assert targets <= set(STATUSES)
 	for final in p.FINAL_STATUSES:
 		assert p.TRANSITIONS[final] == set()
+	assert p.TRANSITIONS[None] == {p.RECEIVED}  # a new record starts as Received
+
+
+def test_every_open_state_leads_to_an_end():
+	"""From every open state some chain of moves closes the record."""
+	for start in p.OPEN_STATUSES:
+		seen, todo = set(), [start]
+		while todo:
+			state = todo.pop()
+			seen.add(state)
+			todo += [nxt for nxt in p.TRANSITIONS[state] if nxt not in seen]
+		assert seen & set(p.FINAL_STATUSES), start
+
+
+ALLOWED_MOVES = {
+	(None, p.RECEIVED),
+	(p.RECEIVED, p.INSPECTED),
+	(p.RECEIVED, p.NONCONFORMING),
+	(p.RECEIVED, p.RETURNED),
+	(p.INSPECTED, p.NONCONFORMING),
+	(p.INSPECTED, p.IN_STORE),
+	(p.INSPECTED, p.CONSUMED),
+	(p.INSPECTED, p.RETURNED),
+	(p.NONCONFORMING, p.CUSTOMER_NOTIFIED),
+	(p.CUSTOMER_NOTIFIED, p.IN_STORE),
+	(p.CUSTOMER_NOTIFIED, p.RETURNED),
+	(p.CUSTOMER_NOTIFIED, p.DISPOSED),
+	(p.IN_STORE, p.NONCONFORMING),
+	(p.IN_STORE, p.CONSUMED),
+	(p.IN_STORE, p.RETURNED),
+	(p.IN_STORE, p.DISPOSED),
+}
 
 
 @pytest.mark.parametrize("old, new", product((None, *STATUSES), STATUSES))
 def test_can_move(old, new):
-	allowed = {
-		(None, p.RECEIVED),
-		(None, p.NONCONFORMING),
-		(None, p.IN_STORE),
-		(p.RECEIVED, p.NONCONFORMING),
-		(p.RECEIVED, p.IN_STORE),
-		(p.RECEIVED, p.RETURNED),
-		(p.RECEIVED, p.CONSUMED),
-		(p.NONCONFORMING, p.RECEIVED),
-		(p.NONCONFORMING, p.IN_STORE),
-		(p.NONCONFORMING, p.RETURNED),
-		(p.NONCONFORMING, p.DISPOSED),
-		(p.IN_STORE, p.NONCONFORMING),
-		(p.IN_STORE, p.RETURNED),
-		(p.IN_STORE, p.CONSUMED),
-		(p.IN_STORE, p.DISPOSED),
-	}
-	assert p.can_move(old, new) is (old == new or (old, new) in allowed)
+	assert p.can_move(old, new) is (old == new or (old, new) in ALLOWED_MOVES)
 
 
 @pytest.mark.parametrize(
@@ -113,36 +128,6 @@ def test_can_move(old, new):
 )
 def test_storing_blockers(facts, blockers):
 	assert p.storing_blockers(facts) == blockers
-
-
-@pytest.mark.parametrize(
-	"facts, status",
-	[
-		(p.Facts(p.PENDING), p.RECEIVED),
-		(p.Facts(p.ACCEPTED), p.RECEIVED),
-		(p.Facts(p.NOT_REQUIRED), p.RECEIVED),
-		(p.Facts(p.ACCEPTED, stored=True), p.IN_STORE),
-		(p.Facts(p.PENDING, stored=True), p.RECEIVED),  # not inspected: never in store
-		(p.Facts(None, stored=True), p.RECEIVED),
-		(p.Facts(p.NOT_REQUIRED, stored=True), p.IN_STORE),
-		(p.Facts(p.REJECTED), p.NONCONFORMING),
-		(p.Facts(p.REJECTED, stored=True), p.NONCONFORMING),  # not notified: never in store
-		(p.Facts(p.REJECTED, customer_notified=True), p.NONCONFORMING),  # awaiting the customer's solution
-		(p.Facts(p.REJECTED, customer_notified=True, stored=True), p.IN_STORE),
-		(p.Facts(p.ACCEPTED, "dented", stored=True), p.NONCONFORMING),
-		(p.Facts(p.ACCEPTED, "dented", True, True), p.IN_STORE),
-	],
-)
-def test_derive_status(facts, status):
-	assert p.derive_status(facts) == status
-	for current in p.OPEN_STATUSES:
-		assert p.derive_status(facts, current) == status
-
-
-@pytest.mark.parametrize("final", p.FINAL_STATUSES)
-def test_closed_record_keeps_its_outcome(final):
-	for facts in (p.Facts(), p.Facts(p.REJECTED), p.Facts(p.ACCEPTED, stored=True)):
-		assert p.derive_status(facts, final) == final
 
 
 @pytest.mark.parametrize("outcome", p.FINAL_STATUSES)
@@ -175,45 +160,140 @@ def test_leap_day_retention():
 
 
 STORED_OK = p.Facts(p.ACCEPTED, stored=True)
+REJECTED_TOLD = p.Facts(p.REJECTED, "torn bags", customer_notified=True, stored=True)
 
 
 @pytest.mark.parametrize(
-	"current, outcome, facts, on_day, blockers",
+	"old, new, facts, blockers",
 	[
-		(p.IN_STORE, p.RETURNED, STORED_OK, RECEIVED_ON, []),
-		(p.IN_STORE, p.CONSUMED, STORED_OK, RECEIVED_ON, []),
-		(p.IN_STORE, p.DISPOSED, STORED_OK, RECEIVED_ON, []),
-		(p.IN_STORE, p.DISPOSED, STORED_OK, UNTIL, []),
-		(p.RECEIVED, p.CONSUMED, p.Facts(p.ACCEPTED), RECEIVED_ON, []),
-		(p.RECEIVED, p.CONSUMED, p.Facts(p.PENDING), RECEIVED_ON, [p.NOT_INSPECTED]),
-		(p.RECEIVED, p.RETURNED, p.Facts(p.PENDING), RECEIVED_ON, []),
-		(p.RECEIVED, p.DISPOSED, p.Facts(p.ACCEPTED), UNTIL, [p.NOT_ALLOWED]),
-		(p.NONCONFORMING, p.RETURNED, p.Facts(p.REJECTED), RECEIVED_ON, [p.CUSTOMER_NOT_NOTIFIED]),
-		(p.NONCONFORMING, p.RETURNED, p.Facts(p.REJECTED, customer_notified=True), RECEIVED_ON, []),
+		# inspection: passed and nothing wrong, or the lot goes to Nonconforming
+		(p.RECEIVED, p.INSPECTED, p.Facts(p.ACCEPTED), []),
+		(p.RECEIVED, p.INSPECTED, p.Facts(p.NOT_REQUIRED), []),
+		(p.RECEIVED, p.INSPECTED, p.Facts(p.PENDING), [p.NOT_INSPECTED]),
+		(p.RECEIVED, p.INSPECTED, p.Facts(p.REJECTED, "torn"), [p.NOT_INSPECTED, p.NONCONFORMITY_OPEN]),
+		(p.RECEIVED, p.INSPECTED, p.Facts(p.ACCEPTED, "2 short"), [p.NONCONFORMITY_OPEN]),
+		(p.RECEIVED, p.NONCONFORMING, p.Facts(p.REJECTED, "torn"), []),
+		(p.RECEIVED, p.NONCONFORMING, p.Facts(p.PENDING, "2 bags short"), []),
+		(p.RECEIVED, p.NONCONFORMING, p.Facts(p.ACCEPTED, "  "), [p.NO_NONCONFORMITY]),
+		(p.IN_STORE, p.NONCONFORMING, p.Facts(p.ACCEPTED, "dented", stored=True), []),
+		# the customer's notice
+		(p.NONCONFORMING, p.CUSTOMER_NOTIFIED, p.Facts(p.REJECTED, "torn"), [p.CUSTOMER_NOT_NOTIFIED]),
+		(p.NONCONFORMING, p.CUSTOMER_NOTIFIED, p.Facts(p.REJECTED, "torn", True), []),
+		# storing
+		(p.INSPECTED, p.IN_STORE, STORED_OK, []),
+		(p.INSPECTED, p.IN_STORE, p.Facts(p.ACCEPTED), [p.NO_WAREHOUSE]),
+		(p.INSPECTED, p.IN_STORE, p.Facts(p.ACCEPTED, "dented", stored=True), [p.CUSTOMER_NOT_NOTIFIED]),
+		(p.CUSTOMER_NOTIFIED, p.IN_STORE, REJECTED_TOLD, []),
+		# skipping a state: not allowed, and what the target would need besides
+		(p.RECEIVED, p.IN_STORE, STORED_OK, [p.NOT_ALLOWED]),
+		(p.RECEIVED, p.IN_STORE, p.Facts(p.PENDING, stored=True), [p.NOT_ALLOWED, p.NOT_INSPECTED]),
 		(
 			p.NONCONFORMING,
-			p.DISPOSED,
-			p.Facts(p.REJECTED),
-			RECEIVED_ON,
-			[p.CUSTOMER_NOT_NOTIFIED],
+			p.IN_STORE,
+			p.Facts(p.REJECTED, "torn", stored=True),
+			[p.NOT_ALLOWED, p.CUSTOMER_NOT_NOTIFIED],
 		),
-		(p.NONCONFORMING, p.DISPOSED, p.Facts(p.REJECTED, customer_notified=True), UNTIL, []),
-		(
-			p.NONCONFORMING,
-			p.CONSUMED,
-			p.Facts(p.REJECTED, customer_notified=True),
-			RECEIVED_ON,
-			[p.NOT_ALLOWED],
-		),
-		(p.RETURNED, p.DISPOSED, STORED_OK, UNTIL, [p.NOT_ALLOWED]),
-		(p.RETURNED, p.RETURNED, STORED_OK, UNTIL, [p.NOT_ALLOWED]),
-		(p.IN_STORE, p.IN_STORE, STORED_OK, UNTIL, [p.NOT_ALLOWED]),
-		(None, p.RETURNED, STORED_OK, UNTIL, [p.NOT_ALLOWED]),
+		(p.NONCONFORMING, p.RETURNED, p.Facts(p.REJECTED, "torn"), [p.NOT_ALLOWED, p.CUSTOMER_NOT_NOTIFIED]),
+		(None, p.IN_STORE, STORED_OK, [p.NOT_ALLOWED]),
+		# closing
+		(p.IN_STORE, p.RETURNED, STORED_OK, []),
+		(p.IN_STORE, p.CONSUMED, STORED_OK, []),
+		(p.IN_STORE, p.DISPOSED, STORED_OK, []),
+		(p.IN_STORE, p.CONSUMED, REJECTED_TOLD, [p.NOT_INSPECTED]),
+		(p.IN_STORE, p.DISPOSED, REJECTED_TOLD, []),
+		(p.INSPECTED, p.CONSUMED, p.Facts(p.ACCEPTED), []),
+		(p.INSPECTED, p.CONSUMED, p.Facts(p.ACCEPTED, "short"), [p.CUSTOMER_NOT_NOTIFIED]),
+		(p.RECEIVED, p.RETURNED, p.Facts(p.PENDING), []),
+		(p.RECEIVED, p.CONSUMED, p.Facts(p.PENDING), [p.NOT_ALLOWED, p.NOT_INSPECTED]),
+		(p.RECEIVED, p.DISPOSED, p.Facts(p.ACCEPTED), [p.NOT_ALLOWED]),
+		(p.CUSTOMER_NOTIFIED, p.RETURNED, REJECTED_TOLD, []),
+		(p.CUSTOMER_NOTIFIED, p.CONSUMED, REJECTED_TOLD, [p.NOT_ALLOWED, p.NOT_INSPECTED]),
+		# a closed record stays closed; staying put is no move
+		(p.RETURNED, p.DISPOSED, STORED_OK, [p.NOT_ALLOWED]),
+		(p.RETURNED, p.IN_STORE, STORED_OK, [p.NOT_ALLOWED]),
+		(p.RETURNED, p.RETURNED, STORED_OK, [p.NOT_ALLOWED]),
+		(p.IN_STORE, p.IN_STORE, STORED_OK, [p.NOT_ALLOWED]),
 	],
 )
-def test_closure_blockers(current, outcome, facts, on_day, blockers):
-	del on_day  # the day no longer matters: retention keeps the record, not the lot
-	assert p.closure_blockers(current, outcome, facts) == blockers
+def test_move_blockers(old, new, facts, blockers):
+	assert p.move_blockers(old, new, facts) == blockers
+
+
+@pytest.mark.parametrize("old, new", sorted(ALLOWED_MOVES, key=str))
+def test_every_move_of_the_procedure_can_happen(old, new):
+	"""Each move has facts that allow it (no state is a dead end by its rules)."""
+	candidates = [
+		p.Facts(result, text, told, stored)
+		for result, text, told, stored in product(RESULTS, (None, "short"), (False, True), (False, True))
+	]
+	if old is None:
+		return  # a new record: the controller starts it as Received
+	assert any(p.move_blockers(old, new, facts) == [] for facts in candidates)
+
+
+@pytest.mark.parametrize(
+	"state, facts, undone",
+	[
+		(p.RECEIVED, p.Facts(p.PENDING), []),
+		(p.INSPECTED, p.Facts(p.ACCEPTED), []),
+		(p.INSPECTED, p.Facts(p.REJECTED, "x"), []),  # found wrong later: reported by its action
+		(p.INSPECTED, p.Facts(p.PENDING), [p.NOT_INSPECTED]),
+		(p.IN_STORE, STORED_OK, []),
+		(p.IN_STORE, p.Facts(p.ACCEPTED), [p.NO_WAREHOUSE]),
+		(p.IN_STORE, p.Facts(None), [p.NOT_INSPECTED, p.NO_WAREHOUSE]),
+		(p.CUSTOMER_NOTIFIED, REJECTED_TOLD, []),
+		(p.CUSTOMER_NOTIFIED, p.Facts(p.REJECTED, "x"), [p.CUSTOMER_NOT_NOTIFIED]),
+		(p.NONCONFORMING, p.Facts(p.PENDING), []),
+	],
+)
+def test_facts_undone(state, facts, undone):
+	assert p.facts_undone(state, facts) == undone
+
+
+@pytest.mark.parametrize(
+	"before, after, told",
+	[
+		(None, p.Facts(p.PENDING), False),
+		(None, p.Facts(p.REJECTED, "torn"), True),  # recorded with the receipt
+		(p.Facts(p.PENDING), p.Facts(p.PENDING, "2 short"), True),
+		(p.Facts(p.PENDING), p.Facts(p.REJECTED, "torn"), True),
+		(p.Facts(p.ACCEPTED, "2 short"), p.Facts(p.ACCEPTED, "2 short", True), False),  # not again
+		(p.Facts(p.ACCEPTED, "2 short"), p.Facts(p.ACCEPTED, " 2 short "), False),
+		(p.Facts(p.ACCEPTED, "2 short"), p.Facts(p.ACCEPTED, "2 short, 1 torn"), True),  # a new finding
+		(p.Facts(p.REJECTED, "torn"), p.Facts(p.REJECTED, "torn", stored=True), False),
+		(p.Facts(p.ACCEPTED, "2 short"), p.Facts(p.ACCEPTED, ""), False),
+	],
+)
+def test_anomaly_recorded(before, after, told):
+	assert p.anomaly_recorded(before, after) is told
+
+
+@pytest.mark.parametrize(
+	"status, facts, state",
+	[
+		(p.RECEIVED, p.Facts(p.PENDING), p.RECEIVED),
+		(p.RECEIVED, p.Facts(p.ACCEPTED), p.INSPECTED),
+		(p.RECEIVED, p.Facts(p.NOT_REQUIRED, stored=True), p.INSPECTED),
+		(p.NONCONFORMING, p.Facts(p.REJECTED, "torn"), p.NONCONFORMING),
+		(p.NONCONFORMING, REJECTED_TOLD, p.CUSTOMER_NOTIFIED),
+		(p.IN_STORE, STORED_OK, p.IN_STORE),
+		(p.RETURNED, p.Facts(p.PENDING), p.RETURNED),
+		(p.CONSUMED, STORED_OK, p.CONSUMED),
+		(p.DISPOSED, REJECTED_TOLD, p.DISPOSED),
+		(None, p.Facts(p.PENDING), p.RECEIVED),
+	],
+)
+def test_migrated_state(status, facts, state):
+	assert p.migrated_state(status, facts) == state
+	assert state in STATUSES
+
+
+@pytest.mark.parametrize(
+	"closed_on, valid",
+	[(RECEIVED_ON, True), (date(2026, 3, 9), False), (date(2026, 4, 1), True), (date(2026, 4, 2), False)],
+)
+def test_closing_date_valid(closed_on, valid):
+	assert p.closing_date_valid(closed_on, RECEIVED_ON, date(2026, 4, 1)) is valid
 
 
 @pytest.mark.parametrize(

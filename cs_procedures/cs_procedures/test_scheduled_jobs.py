@@ -8,6 +8,7 @@ from datetime import datetime
 from unittest.mock import patch
 
 import frappe
+from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
@@ -142,6 +143,9 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 			).insert()
 			for offset in range(3)
 		]
+		for record in records:  # into store through the workflow actions
+			apply_workflow(record, "Pass Inspection")
+			apply_workflow(frappe.get_doc(record.doctype, record.name), "Put in Store")
 		bad = records[1]
 		logged = error_logs(bad.name)
 		step = FailsFor(property_tasks._remind, bad.name)

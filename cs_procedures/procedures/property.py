@@ -11,8 +11,11 @@ raise it with the customer. Samples, label paper etc. may be signed for by the
 marketing department directly. The register is kept 1 year (保存期限:1年): the record,
 not the lot, which may be returned or scrapped whenever the customer wants.
 
-The controller of Customer Property and the daily reminder call these; the
-site only supplies values read from the database.
+The lot moves through the workflow "Customer Property" (Received, Inspected,
+Nonconforming, Customer Notified, In Store, then Returned, Consumed or Disposed);
+`move_blockers` is what each move needs. The controller of Customer Property,
+the migration patch and the daily reminder call these; the site only supplies
+values read from the database.
 """
 
 from __future__ import annotations
@@ -22,14 +25,16 @@ from datetime import date, timedelta
 
 RETENTION_YEARS = 1  # 保存期限:1年
 
-# Status (the Select options of `status`), set from the facts of the record.
-RECEIVED = "Received"
-NONCONFORMING = "Nonconforming"
-IN_STORE = "In Store"
+# States of the workflow "Customer Property" (the `workflow_state` field; `status` mirrors it).
+RECEIVED = "Received"  # the warehouse (or, for samples and labels, marketing) signed for it (5.2.1, 5.2.5)
+INSPECTED = "Inspected"  # incoming inspection passed, or not required
+NONCONFORMING = "Nonconforming"  # rejected, or an anomaly recorded: the customer must be told (5.2.1, 5.2.3)
+CUSTOMER_NOTIFIED = "Customer Notified"  # the customer knows and has still to decide
+IN_STORE = "In Store"  # stored under stock control (5.2.2, 5.2.4)
 RETURNED = "Returned"
 CONSUMED = "Consumed"
 DISPOSED = "Disposed"
-OPEN_STATUSES = (RECEIVED, NONCONFORMING, IN_STORE)
+OPEN_STATUSES = (RECEIVED, INSPECTED, NONCONFORMING, CUSTOMER_NOTIFIED, IN_STORE)
 FINAL_STATUSES = (RETURNED, CONSUMED, DISPOSED)
 
 # Incoming inspection results (the Select options of `inspection_result`).
@@ -39,12 +44,14 @@ REJECTED = "Rejected"
 NOT_REQUIRED = "Not Required"
 PASSED = (ACCEPTED, NOT_REQUIRED)
 
-# Allowed moves of the status; staying put is always allowed.
+# The moves of the procedure (each a workflow action); staying put is always allowed.
 TRANSITIONS = {
-	None: {RECEIVED, NONCONFORMING, IN_STORE},
-	RECEIVED: {NONCONFORMING, IN_STORE, RETURNED, CONSUMED},
-	NONCONFORMING: {RECEIVED, IN_STORE, RETURNED, DISPOSED},
-	IN_STORE: {NONCONFORMING, RETURNED, CONSUMED, DISPOSED},
+	None: {RECEIVED},
+	RECEIVED: {INSPECTED, NONCONFORMING, RETURNED},
+	INSPECTED: {NONCONFORMING, IN_STORE, CONSUMED, RETURNED},
+	NONCONFORMING: {CUSTOMER_NOTIFIED},
+	CUSTOMER_NOTIFIED: {IN_STORE, RETURNED, DISPOSED},
+	IN_STORE: {NONCONFORMING, CONSUMED, RETURNED, DISPOSED},
 	RETURNED: set(),
 	CONSUMED: set(),
 	DISPOSED: set(),
@@ -55,6 +62,9 @@ NOT_ALLOWED = "not_allowed"
 NOT_INSPECTED = "not_inspected"
 CUSTOMER_NOT_NOTIFIED = "customer_not_notified"
 RETENTION_NOT_ENDED = "retention_not_ended"
+NONCONFORMITY_OPEN = "nonconformity_open"  # a rejected or anomalous lot goes to Nonconforming, not on
+NO_NONCONFORMITY = "no_nonconformity"  # nothing recorded that the customer must be told of
+NO_WAREHOUSE = "no_warehouse"
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class Facts:
 	inspection_result: str | None = PENDING
 	nonconformity: str | None = None
 	customer_notified: bool = False
-	stored: bool = False  # put into a warehouse under stock control
+	stored: bool = False  # a warehouse to store it in is named
 
 
 def add_years(day: date, years: int) -> date:
@@ -103,7 +113,7 @@ def inspection_passed(facts: Facts) -> bool:
 
 
 def can_move(old: str | None, new: str) -> bool:
-	"""Whether the status may go from `old` to `new` (staying put always may)."""
+	"""Whether the procedure lets the lot go from `old` to `new` (staying put always may)."""
 	return old == new or new in TRANSITIONS.get(old, set())
 
 
@@ -118,17 +128,59 @@ def storing_blockers(facts: Facts) -> list[str]:
 	return blockers
 
 
-def derive_status(facts: Facts, current: str | None = None) -> str:
-	"""The status the facts give an open record; a closed record keeps its outcome."""
-	if current in FINAL_STATUSES:
-		return current
-	if notice_missing(facts):
-		return NONCONFORMING
-	if facts.stored and not storing_blockers(facts):
-		return IN_STORE
-	if needs_customer_notice(facts):
-		return NONCONFORMING  # the customer knows and has still to decide
-	return RECEIVED
+def move_blockers(old: str | None, new: str, facts: Facts) -> list[str]:
+	"""Why the lot cannot move from the stored state `old` to `new`; empty when it can. A move the
+	procedure does not know (skipping a state) gives NOT_ALLOWED, followed by what `new` would need.
+
+	- Inspected: the incoming inspection passed (or is not required) and nothing is wrong with the
+	  lot; a rejected or anomalous lot goes to Nonconforming instead (5.2.1).
+	- Nonconforming: a rejection or an anomaly is recorded (5.2.1, 5.2.3).
+	- Customer Notified: when and how the customer was told is recorded (IQC report, phone).
+	- In Store: a warehouse, after inspection, and for a nonconforming lot after the notice (5.2.2).
+	- Consumed: only material that passed inspection is issued, and never before the notice.
+	- Returned, Disposed: a nonconforming lot only once the customer has been told.
+	"""
+	if old == new or old in FINAL_STATUSES:
+		return [NOT_ALLOWED]
+	blockers = [] if can_move(old, new) else [NOT_ALLOWED]  # then what the target would need, too
+	if new == INSPECTED:
+		if not inspection_passed(facts):
+			blockers.append(NOT_INSPECTED)
+		if needs_customer_notice(facts):
+			blockers.append(NONCONFORMITY_OPEN)
+	elif new == NONCONFORMING:
+		if not needs_customer_notice(facts):
+			blockers.append(NO_NONCONFORMITY)
+	elif new == CUSTOMER_NOTIFIED:
+		if not facts.customer_notified:
+			blockers.append(CUSTOMER_NOT_NOTIFIED)
+	elif new == IN_STORE:
+		if not facts.stored:
+			blockers.append(NO_WAREHOUSE)
+		blockers += storing_blockers(facts)
+	elif new == CONSUMED:
+		if not inspection_passed(facts):
+			blockers.append(NOT_INSPECTED)  # only material that passed inspection is issued
+		if notice_missing(facts):
+			blockers.append(CUSTOMER_NOT_NOTIFIED)
+	elif new in (RETURNED, DISPOSED):
+		if notice_missing(facts):
+			blockers.append(CUSTOMER_NOT_NOTIFIED)
+	return blockers
+
+
+def facts_undone(state: str | None, facts: Facts) -> list[str]:
+	"""The facts a state was reached on that a later edit has taken away (an inspection result back
+	to Pending, the warehouse of a stored lot, the customer's notice); empty when none."""
+	undone = []
+	inspected = facts.inspection_result in (*PASSED, REJECTED)
+	if state in (INSPECTED, IN_STORE) and not inspected:
+		undone.append(NOT_INSPECTED)
+	if state == IN_STORE and not facts.stored:
+		undone.append(NO_WAREHOUSE)
+	if state == CUSTOMER_NOTIFIED and not facts.customer_notified:
+		undone.append(CUSTOMER_NOT_NOTIFIED)
+	return undone
 
 
 def may_close(outcome: str) -> bool:
@@ -143,16 +195,34 @@ def record_deletable(until: date | None, on_day: date) -> bool:
 	return retention_ended(until, on_day)
 
 
-def closure_blockers(current: str | None, outcome: str, facts: Facts) -> list[str]:
-	"""Why the record cannot be closed as `outcome`; empty when it can."""
-	if not may_close(outcome) or not can_move(current, outcome) or current == outcome:
-		return [NOT_ALLOWED]
-	blockers = []
-	if outcome == CONSUMED and not inspection_passed(facts):
-		blockers.append(NOT_INSPECTED)  # only material that passed inspection is issued
-	if notice_missing(facts):
-		blockers.append(CUSTOMER_NOT_NOTIFIED)
-	return blockers
+def closing_date_valid(closed_on: date, received_on: date, on_day: date) -> bool:
+	"""A lot leaves the register between the day it was received and today."""
+	return received_on <= closed_on <= on_day
+
+
+def anomaly_recorded(before: Facts | None, after: Facts) -> bool:
+	"""Whether this change records an anomaly the materials department must hear of at once
+	(5.2.3): a lot that now needs the customer's notice and did not before, or a new description
+	of what is wrong."""
+	if not needs_customer_notice(after):
+		return False
+	if before is None or not needs_customer_notice(before):
+		return True
+	new_text = (after.nonconformity or "").strip()
+	return bool(new_text) and new_text != (before.nonconformity or "").strip()
+
+
+def migrated_state(status: str | None, facts: Facts) -> str:
+	"""The workflow state of a record kept before the workflow, whose status followed its facts:
+	an inspected lot not yet stored is Inspected, a nonconforming lot whose customer was told is
+	Customer Notified; the other statuses are states of the same name."""
+	if status in (*FINAL_STATUSES, IN_STORE):
+		return status
+	if status == NONCONFORMING or needs_customer_notice(facts):
+		return CUSTOMER_NOTIFIED if facts.customer_notified else NONCONFORMING
+	if inspection_passed(facts):
+		return INSPECTED
+	return RECEIVED
 
 
 def reminder_due(status: str | None, until: date | None, on_day: date) -> bool:

@@ -10,7 +10,8 @@ frappe.ui.form.on("Customer Property", {
 
 	refresh(frm) {
 		if (frm.is_new()) return;
-		if (["Received", "Nonconforming", "In Store"].includes(frm.doc.status) && frm.doc.retention_until) {
+		const open = ["Received", "Inspected", "Nonconforming", "Customer Notified", "In Store"];
+		if (open.includes(frm.doc.status) && frm.doc.retention_until) {
 			frm.dashboard.set_headline_alert(
 				__("Kept until {0}", [frappe.datetime.str_to_user(frm.doc.retention_until)]),
 				"blue"
@@ -23,12 +24,13 @@ frappe.ui.form.on("Customer Property", {
 					frm,
 				}), __("Create"));
 		}
-		const next = { Received: ["Returned", "Consumed"], Nonconforming: ["Returned", "Disposed"], "In Store": ["Returned", "Consumed", "Disposed"] };
-		for (const outcome of next[frm.doc.status] || []) {
-			frm.add_custom_button(__(outcome), () =>
-				frappe.confirm(__("Close this record as {0}?", [__(outcome)]), () =>
-					frm.call("close", { outcome }).then(() => frm.reload_doc())
-				), __("Close"));
+		// the lot moves on (and is returned, consumed or disposed of) through the workflow actions
+		if (frm.doc.status === "Nonconforming" && !frm.doc.customer_notified_on) {
+			frm.dashboard.add_comment(
+				__("Enter when and how the customer was notified, then use Notify Customer."),
+				"orange",
+				true
+			);
 		}
 	},
 });

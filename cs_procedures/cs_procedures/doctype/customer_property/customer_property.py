@@ -1,50 +1,57 @@
 """顾客财产登记表 (HT-QR-MA-10): one lot of customer-supplied property, from receipt to its end.
 
-The status is not edited: it follows the facts (inspection, nonconformity,
-notice to the customer, storage) and the closing actions. The rules are in
-cs_procedures.procedures.property.
+The lot moves through the workflow "Customer Property" (Received, Inspected, Nonconforming,
+Customer Notified, In Store, then Returned, Consumed or Disposed); `status` mirrors the state.
+Each move is judged against the stored record: the procedure's rules
+(cs_procedures.procedures.property) say what it needs, the Workflow who may take it.
 """
 
 import frappe
 from frappe import _
+from frappe.model.workflow import WorkflowPermissionError
 from frappe.utils import get_datetime, getdate, today
 
 from cs_procedures import guards
 from cs_procedures.procedures import property as rules
+from cs_procedures.workflows import property as workflow
 
 
 class CustomerProperty(guards.ProcedureDocument):
 	def validate(self):
 		before = self.get_doc_before_save()
-		old_status = before.status if before else None
+		old_state = workflow.stored_state(before)
+		if old_state in rules.FINAL_STATUSES:
+			workflow.check_closed_record_kept(self, before)
 		self.follow_quality_inspection()
 		self.validate_data()
 		self.retention_until = rules.retention_until(getdate(self.received_on))
-		facts = self.facts()
-		outcome = self.flags.close_as
-		if outcome:
-			self.check_closure(old_status, outcome, facts)
-			self.status = outcome
-		elif old_status in rules.FINAL_STATUSES:
-			self.status = old_status
+		if before is None:
+			workflow.check_first_state(self)
+		elif (self.workflow_state or old_state) != old_state:
+			workflow.check_move(self, before, old_state, self.workflow_state)
+			workflow.stamp_move(self, old_state, self.workflow_state)
 		else:
-			if self.closed_on:
-				frappe.throw(
-					_("Close the record with Returned, Consumed or Disposed; the closing date is set by it."),
-					title=_("Not Closed"),
-				)
-			if facts.stored and (self.is_new() or self.has_value_changed("warehouse")):
-				self.check_storing(
-					facts
-				)  # putting it into store; an anomaly found later makes it Nonconforming
-			self.status = rules.derive_status(facts, old_status)
+			self.workflow_state = old_state
+			workflow.check_facts_kept(self, old_state)
+		workflow.check_closing_date(self)
+		self.status = self.workflow_state
+		self.flags.anomaly_recorded = rules.anomaly_recorded(
+			workflow.facts(before) if before else None, workflow.facts(self)
+		)
 
-	def facts(self) -> rules.Facts:
-		return rules.Facts(
-			inspection_result=self.inspection_result,
-			nonconformity=self.nonconformity,
-			customer_notified=bool(self.customer_notified_on),
-			stored=bool(self.warehouse),
+	def on_update(self):
+		if self.flags.anomaly_recorded:
+			workflow.tell_materials(self)
+		if self.has_value_changed("workflow_state"):
+			workflow.assign_for_state(self)
+
+	def before_submit(self):
+		frappe.throw(
+			_(
+				"Customer property is not submitted: it is closed by the workflow actions Return to Customer, Consume or Dispose."
+			),
+			WorkflowPermissionError,
+			title=_("Use the Workflow Actions"),
 		)
 
 	def follow_quality_inspection(self):
@@ -104,59 +111,6 @@ class CustomerProperty(guards.ProcedureDocument):
 				_("Enter when the customer was notified, or clear the notification method."),
 				title=_("Notification Date Missing"),
 			)
-
-	def check_storing(self, facts):
-		blockers = rules.storing_blockers(facts)
-		if rules.NOT_INSPECTED in blockers:
-			frappe.throw(
-				_("The lot can go into store only after its incoming inspection (or marked Not Required)."),
-				title=_("Not Inspected"),
-			)
-		if rules.CUSTOMER_NOT_NOTIFIED in blockers:
-			frappe.throw(
-				_(
-					"A rejected or nonconforming lot cannot go into store before the customer has been notified."
-				),
-				title=_("Customer Not Notified"),
-			)
-
-	def check_closure(self, old_status, outcome, facts):
-		closed_on = getdate(self.closed_on)
-		if closed_on < getdate(self.received_on) or closed_on > getdate(today()):
-			frappe.throw(
-				_("The closing date must lie between the received date and today."), title=_("Invalid Date")
-			)
-		blockers = rules.closure_blockers(old_status, outcome, facts)
-		if rules.NOT_ALLOWED in blockers:
-			frappe.throw(
-				_("A record in status {0} cannot become {1}.").format(_(old_status or ""), _(outcome)),
-				title=_("Not Allowed"),
-			)
-		if rules.CUSTOMER_NOT_NOTIFIED in blockers:
-			frappe.throw(
-				_("A rejected or nonconforming lot cannot be closed before the customer has been notified."),
-				title=_("Customer Not Notified"),
-			)
-		if rules.NOT_INSPECTED in blockers:
-			frappe.throw(
-				_("Only a lot that passed its incoming inspection can be consumed."), title=_("Not Inspected")
-			)
-
-	@frappe.whitelist()
-	def close(self, outcome: str, closed_on: str | None = None):
-		"""Close the record: returned to the customer, consumed, or disposed of.
-
-		Acts on the stored record (locked), whatever copy the client sent."""
-		record = frappe.get_doc(self.doctype, self.name, for_update=True)
-		record.check_permission("write")
-		if outcome not in rules.FINAL_STATUSES:
-			frappe.throw(_("Close the record with Returned, Consumed or Disposed."), title=_("Not Closed"))
-		record.flags.close_as = outcome
-		record.closed_on = getdate(closed_on) if closed_on else getdate(today())
-		record.flags.ignore_permissions = True  # closed_on and status are written by the procedure only
-		record.save()
-		self.reload()  # the caller's copy (and the desk's, through run_doc_method) shows the stored result
-		return record.status
 
 	def on_trash(self):
 		guards.refuse_deletion(

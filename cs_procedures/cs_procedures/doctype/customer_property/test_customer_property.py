@@ -3,6 +3,7 @@
 from datetime import date
 
 import frappe
+from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime, today
 
@@ -53,6 +54,22 @@ def new_property(received_on=None, **values):
 		).insert()
 
 
+def act(record, action: str):
+	"""Take a workflow action on the stored record as the current user; `record` shows the result."""
+	apply_workflow(frappe.get_doc(record.doctype, record.name), action)
+	record.reload()
+	return record
+
+
+def stored_property(received_on=None, **values):
+	"""A lot that passed its inspection (or needs none) and went into store, through the actions."""
+	record = new_property(
+		received_on, **{"inspection_result": "Accepted", "warehouse": leaf_warehouse(), **values}
+	)
+	act(record, "Pass Inspection")
+	return act(record, "Put in Store")
+
+
 def quality_inspection(status: str, submit: bool = True):
 	inspection = frappe.get_doc(
 		{
@@ -90,16 +107,18 @@ class TestCustomerProperty(FrappeTestCase):
 			record.reload()
 			record.update({"inspection_result": "Rejected", "nonconformity": "3 bags torn, 1 bag short"})
 			record.save()
+			act(record, "Report Nonconformity")
 		self.assertEqual(record.status, rules.NONCONFORMING)
 
-		with as_user(STORE_KEEPER):
+		with as_user(STORE_KEEPER):  # a save that skips the customer's notice is refused
 			record.reload()
-			record.warehouse = leaf_warehouse()
+			record.update({"warehouse": leaf_warehouse(), "workflow_state": rules.IN_STORE})
 			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
 				record.save()
 			record.reload()
+			record.workflow_state = rules.RETURNED
 			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
-				record.close("Returned")
+				record.save()
 			record.reload()
 			record.customer_notified_on = now_datetime()
 			with self.assertRaises(frappe.ValidationError):  # how was the customer told?
@@ -109,15 +128,21 @@ class TestCustomerProperty(FrappeTestCase):
 				{"customer_notified_on": now_datetime(), "notification_method": "Inspection Report"}
 			)
 			record.save()
-			self.assertEqual(record.status, rules.NONCONFORMING)  # awaiting the customer's solution
+			self.assertEqual(record.status, rules.NONCONFORMING)  # the notice is taken by its action
+		with as_user(OFFICER):
+			act(record, "Notify Customer")  # awaiting the customer's solution
+		self.assertEqual(record.status, rules.CUSTOMER_NOTIFIED)
+		with as_user(STORE_KEEPER):
 			record.warehouse = leaf_warehouse()
 			record.storage_location = "Rack B-3"
 			record.save()
+			act(record, "Put in Store")
 		self.assertEqual(record.status, rules.IN_STORE)
+		self.assertEqual(record.stored_by, STORE_KEEPER)
 
 		with as_user(OFFICER):  # the customer wants it scrapped: it may leave at once
 			record.reload()
-			record.close("Disposed")
+			act(record, "Dispose")
 		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.DISPOSED)
 		with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "retention"):
 			frappe.delete_doc("Customer Property", record.name)  # the record stays a year
@@ -125,53 +150,71 @@ class TestCustomerProperty(FrappeTestCase):
 
 	def test_disposal_after_the_retention_date(self):
 		received = add_days(today(), -400)
-		record = new_property(received, inspection_result="Accepted", warehouse=leaf_warehouse())
+		record = stored_property(received)
 		self.assertEqual(record.status, rules.IN_STORE)
 		with as_user(OFFICER):
 			record.reload()
-			with self.assertRaisesRegex(frappe.ValidationError, "closing date"):
-				record.close("Disposed", str(add_days(received, -1)))  # before it arrived
-			record.reload()
-			record.close("Disposed")
+			act(record, "Dispose")
 		record.reload()
 		self.assertEqual(record.status, rules.DISPOSED)
 		self.assertEqual(getdate(record.closed_on), getdate(today()))
+		self.assertEqual(record.closed_by, OFFICER)
+		record.closed_on = add_days(received, -1)  # before it arrived (only Administrator may even try)
+		with self.assertRaisesRegex(frappe.ValidationError, "closing date"):
+			record.save()
+		record.reload()
 		record.storage_location = "gone"
 		record.save()  # a closed record keeps its outcome
 		self.assertEqual(record.status, rules.DISPOSED)
 		with self.assertRaises(frappe.ValidationError):
-			record.close("Returned")
+			act(record, "Return to Customer")
+		with as_user(OFFICER), self.assertRaisesRegex(frappe.PermissionError, "closed"):
+			record.reload()
+			record.storage_location = "back again"
+			record.save()  # nobody else edits a closed record
 		with as_user(MANAGER):  # its retention has ended: the register may let it go
 			frappe.delete_doc("Customer Property", record.name)
 		self.assertFalse(frappe.db.exists("Customer Property", record.name))
 
 	def test_storing_needs_an_inspection_and_return_is_always_possible(self):
 		record = new_property()
-		record.warehouse = leaf_warehouse()
+		record.update({"warehouse": leaf_warehouse(), "workflow_state": rules.IN_STORE})
+		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
+			record.save()
+		record.reload()
+		record.workflow_state = rules.CONSUMED
 		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
 			record.save()
 		record.reload()
 		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
-			record.close("Consumed")
-		record.reload()
+			act(record, "Pass Inspection")
 		self.assertEqual(record.status, rules.RECEIVED)
 		record.reload()
-		record.close("Returned")
+		act(record, "Return to Customer")
 		self.assertEqual(frappe.db.get_value("Customer Property", record.name, "status"), rules.RETURNED)
 
 	def test_samples_signed_for_by_marketing(self):
 		record = new_property(kind="Sample", inspection_result="Not Required", warehouse=leaf_warehouse())
+		with as_user(OFFICER):  # marketing signs for samples and keeps them (003 5.2.5)
+			act(record, "Pass Inspection")
+			act(record, "Put in Store")
 		self.assertEqual(record.status, rules.IN_STORE)
-		record.close("Consumed")
+		with as_user(OFFICER):
+			act(record, "Consume")
 		self.assertEqual(record.status, rules.CONSUMED)
 
 	def test_anomaly_found_later_goes_back_to_the_customer(self):
-		record = new_property(inspection_result="Accepted", warehouse=leaf_warehouse())
+		record = stored_property()
 		record.nonconformity = "Quantity: 2 bags short found at issue"
 		record.save()
+		with self.assertRaisesRegex(frappe.ValidationError, "notified"):
+			act(record, "Consume")  # not before the customer knows
+		act(record, "Report Nonconformity")
 		self.assertEqual(record.status, rules.NONCONFORMING)
 		record.update({"customer_notified_on": now_datetime(), "notification_method": "Phone"})
 		record.save()
+		act(record, "Notify Customer")
+		act(record, "Put in Store")
 		self.assertEqual(record.status, rules.IN_STORE)
 
 	def test_defective_data(self):
@@ -197,10 +240,14 @@ class TestCustomerProperty(FrappeTestCase):
 		record.quality_inspection = accepted.name
 		record.warehouse = leaf_warehouse()
 		record.save()
+		act(record, "Pass Inspection")
+		act(record, "Put in Store")
 		self.assertEqual((record.inspection_result, record.status), (rules.ACCEPTED, rules.IN_STORE))
 
 		rejected = quality_inspection("Rejected")
-		other = new_property(quality_inspection=rejected.name, nonconformity="colour off")
+		other = act(
+			new_property(quality_inspection=rejected.name, nonconformity="colour off"), "Report Nonconformity"
+		)
 		self.assertEqual((other.inspection_result, other.status), (rules.REJECTED, rules.NONCONFORMING))
 
 		accepted.cancel()
@@ -228,10 +275,11 @@ class TestCustomerProperty(FrappeTestCase):
 
 	def test_reminder_once_when_the_retention_ended(self):
 		received = date(2024, 2, 29)
-		record = new_property(received, inspection_result="Accepted", warehouse=leaf_warehouse())
+		record = stored_property(received)
 		self.assertEqual(getdate(record.retention_until), date(2025, 3, 1))
-		closed = new_property(received, inspection_result="Accepted")
-		closed.close("Returned")
+		closed = act(
+			act(new_property(received, inspection_result="Accepted"), "Pass Inspection"), "Return to Customer"
+		)
 
 		def todos(name):
 			return frappe.get_all(

@@ -11,7 +11,7 @@ frappe.query_reports["Customer Property Register"] = {
 			fieldname: "status",
 			label: __("Status"),
 			fieldtype: "Select",
-			options: ["", "Received", "Nonconforming", "In Store", "Returned", "Consumed", "Disposed"].map((v) => ({ value: v, label: __(v) })),
+			options: ["", "Received", "Inspected", "Nonconforming", "Customer Notified", "In Store", "Returned", "Consumed", "Disposed"].map((v) => ({ value: v, label: __(v) })),
 		},
 		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", default: frappe.datetime.add_months(frappe.datetime.get_today(), -12) },
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() },
