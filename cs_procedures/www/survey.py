@@ -16,6 +16,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	LEVELS,  # the five answers offered for each question (share of the maximum, label)
 	find_by_token,
 )
+from cs_procedures.portal import portal_customers
 from cs_procedures.procedures import satisfaction as rules
 
 no_cache = 1
@@ -50,17 +51,6 @@ def get_context(context):
 		context.levels = [(share, _(label)) for share, label in LEVELS]
 		context.token = token or ""
 	return context
-
-
-def portal_customers() -> list[str]:
-	"""The customers whose portal user the logged-in user is (never every customer, as ERPNext's
-	`get_customers_suppliers` gives staff who may read customers)."""
-	user = frappe.session.user
-	if user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "Website User":
-		return []
-	return frappe.get_all(
-		"Portal User", filters={"parenttype": "Customer", "user": user}, pluck="parent", distinct=True
-	)
 
 
 def open_surveys_of_user():

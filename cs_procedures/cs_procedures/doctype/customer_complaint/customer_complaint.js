@@ -30,6 +30,27 @@ frappe.ui.form.on("Customer Complaint", {
 				)
 			).addClass("btn-primary");
 		}
+		// the customer's answer to the reply, given by phone or in a visit (the portal records its own)
+		const awaiting_answer =
+			state === "Replied" &&
+			(!frm.doc.customer_feedback_on || frm.doc.customer_feedback_on < (frm.doc.replied_on || ""));
+		if (awaiting_answer && frappe.user.has_role(["CS Officer", "CS Manager"])) {
+			frm.add_custom_button(__("Record Customer's Answer"), () => {
+				const dialog = new frappe.ui.Dialog({
+					title: __("Does the reply satisfy the customer?"),
+					fields: [
+						{ fieldname: "satisfied", fieldtype: "Select", label: __("Customer Satisfied"), options: "\nYes\nNo", reqd: 1 },
+						{ fieldname: "feedback", fieldtype: "Small Text", label: __("Customer Feedback"), mandatory_depends_on: "eval:doc.satisfied=='No'" },
+					],
+					primary_action_label: __("Record"),
+					primary_action(values) {
+						dialog.hide();
+						frm.call("record_customer_answer", values).then(() => frm.reload_doc());
+					},
+				});
+				dialog.show();
+			});
+		}
 		if (frm.doc.docstatus !== 0 || !frm.doc.next_deadline) return;
 		const due = frappe.datetime.str_to_user(frm.doc.next_deadline);
 		const stage = __(frm.doc.deadline_stage);

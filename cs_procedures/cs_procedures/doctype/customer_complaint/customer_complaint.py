@@ -22,6 +22,8 @@ class CustomerComplaint(guards.ProcedureDocument):
 			self.channel = "E-mail"
 			self.received_by = self.follower = None
 			self.fill_from_sender()
+		elif self.flags.via_portal:  # filed by the customer (cs_procedures.portal.file_complaint)
+			self.received_by = self.follower = None  # the CS manager names the follower
 
 	def after_insert(self):
 		if self.flags.from_email:
@@ -31,6 +33,14 @@ class CustomerComplaint(guards.ProcedureDocument):
 				_(
 					"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
 				).format(self.customer_name or self.contact_email),
+			)
+		elif self.flags.via_portal:
+			assign(
+				self,
+				get_users_with_role("CS Manager"),
+				_(
+					"New complaint on the portal from {0}: check it, name the follower and issue the sheet."
+				).format(self.customer_name or self.customer),
 			)
 
 	def onload(self):
@@ -60,10 +70,25 @@ class CustomerComplaint(guards.ProcedureDocument):
 		self.set_sheet_due_by(settings)
 
 		old_state = before.workflow_state if before else None
+		if old_state == rules.REPLIED and self.workflow_state in (rules.SHEET_ISSUED, rules.RECEIVED):
+			if not self.flags.customer_answer:  # Reopen: the customer's "no" only (cs_procedures.portal)
+				guards.refuse(
+					_(
+						"A replied complaint is reopened only by the customer's answer that the reply does not satisfy them."
+					),
+					title=_("Reopen"),
+				)
 		if self.workflow_state and self.workflow_state != old_state and before:
 			workflow.check_transition(self, old_state, settings)
 			workflow.stamp_transition(self, settings)
 		self.track_deadline(settings)
+
+	def validate_workflow(self):
+		if self.flags.customer_answer:
+			# Reopen on the customer's "no": cs_procedures.portal.apply_customer_answer checked the
+			# stored state (Replied) and the customer; the move is the procedure's, not a user's role
+			return
+		super().validate_workflow()
 
 	def before_submit(self):
 		guards.check_workflow_action(self)  # Close or Not Accept, never a bare submit
@@ -115,6 +140,20 @@ class CustomerComplaint(guards.ProcedureDocument):
 				_("{0} approved its part of the countermeasure of complaint {1}.").format(own, doc.name),
 				doc,
 			)
+		self.reload()
+
+	@frappe.whitelist()
+	def record_customer_answer(self, satisfied: str, feedback: str | None = None):
+		"""CS records the customer's answer to the reply given by phone or in a visit (002 ch6 §17):
+		the same rules as the portal's answer; a "No" reopens the complaint."""
+		if not guards.has_role("CS Officer", "CS Manager"):
+			guards.refuse(_("Only CS staff can record the customer's answer."))
+		from cs_procedures.portal import apply_customer_answer
+
+		feedback = feedback if isinstance(feedback, str) else None
+		apply_customer_answer(
+			self.name, satisfied, feedback, recorded_for=self.customer_name or self.customer
+		)
 		self.reload()
 
 	def on_update(self):

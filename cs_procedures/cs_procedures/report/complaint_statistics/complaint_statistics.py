@@ -59,7 +59,8 @@ def execute(filters=None):
 			avg(case when c.workflow_state = 'Closed'
 				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
 			sum(c.loss_amount) as loss_amount,
-			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints
+			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints,
+			coalesce(sum(c.reopen_count), 0) as reopened
 		from `tabCustomer Complaint` c
 		{previous}
 		where {where}
@@ -89,6 +90,8 @@ def columns(label, fieldtype, options):
 		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140, precision=1),
 		column("loss_amount", _("Loss Amount"), "Currency", width=120),
 		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
+		# replies the customer did not accept, each sending the complaint back (002 ch6 §17)
+		column("reopened", _("Reopened by Customer"), "Int", width=150),
 	]
 
 

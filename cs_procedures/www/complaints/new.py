@@ -1,0 +1,34 @@
+"""File a complaint on the portal: the pickers offer the customer's own orders, deliveries and
+the items they bought (the server checks them again: cs_procedures.portal.file_complaint)."""
+
+import frappe
+from frappe import _
+
+from cs_procedures import portal
+from cs_procedures.procedures import portal as rules
+from cs_procedures.www.complaints.index import portal_page
+
+no_cache = 1
+
+
+def get_context(context):
+	portal_page(context, _("File a Complaint"), "/complaints/new")
+	if not context.customers:
+		return context
+	context.customer_names = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ("in", context.customers)},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+	context.sales_orders = portal.own_sales_orders(context.customers)
+	context.delivery_notes = portal.own_delivery_notes(context.customers)
+	context.items = portal.own_items(context.customers)
+	context.complaint_types = [(value, _(value)) for value in rules.COMPLAINT_TYPES]
+	context.requests = [(value, _(value)) for value in rules.REQUESTS]
+	context.accept = ",".join(f".{extension}" for extension in sorted(portal.ATTACHMENT_EXTENSIONS))
+	context.max_files, context.max_mb = portal.MAX_ATTACHMENTS, portal.MAX_ATTACHMENT_BYTES // (1024 * 1024)
+	context.today = frappe.utils.nowdate()
+	return context
