@@ -12,6 +12,7 @@ from cs_procedures.www.complaints.index import portal_page
 
 no_cache = 1
 RESPONSE = "Satisfaction Survey Response"
+PROPERTY_GONE = ("Returned", "Consumed", "Disposed")  # no longer held by the company
 
 
 def get_context(context):
@@ -58,7 +59,7 @@ def property_held(customers) -> list[dict]:
 	"""The customer's property still in the company's hands (not returned, consumed or disposed)."""
 	return frappe.get_all(
 		"Customer Property",
-		filters={"customer": ("in", customers), "status": ("in", ("Received", "Nonconforming", "In Store"))},
+		filters={"customer": ("in", customers), "status": ("not in", PROPERTY_GONE), "docstatus": ("<", 2)},
 		fields=[
 			"name",
 			"customer_name",
