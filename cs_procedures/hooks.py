@@ -111,6 +111,6 @@ scheduler_events = {
 	],
 	"daily": [
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
-		"cs_procedures.property_tasks.remind_retention_ended",
+		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_retention_ended",
 	],
 }

@@ -59,8 +59,9 @@ def notify(users, subject: str, doc, email: bool = True) -> list[str]:
 	return users
 
 
-def assign(doc, users, description: str) -> list[str]:
+def assign(doc, users, description: str, date=None) -> list[str]:
 	"""Put `doc` on each user's to-do list (once: an open to-do is not repeated) and notify them.
+	`date` is the to-do's date (default today).
 
 	Returns the users newly assigned.
 	"""
@@ -85,7 +86,7 @@ def assign(doc, users, description: str) -> list[str]:
 				"description": escape_html(description),
 				"priority": "Medium",
 				"status": "Open",
-				"date": nowdate(),
+				"date": date or nowdate(),
 				"assigned_by": frappe.session.user,
 			}
 		).insert(ignore_permissions=True)

@@ -12,8 +12,8 @@ from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from cs_procedures import property_tasks
 from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled as complaint_jobs
+from cs_procedures.cs_procedures.doctype.customer_property import scheduled as property_tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as survey_jobs
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.testing import (

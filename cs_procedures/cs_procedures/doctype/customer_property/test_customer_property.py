@@ -10,8 +10,8 @@ from frappe.utils import add_days, getdate, now_datetime, today
 from cs_procedures.cs_procedures.doctype.customer_property.customer_property import (
 	make_quality_inspection,
 )
+from cs_procedures.cs_procedures.doctype.customer_property.scheduled import remind_retention_ended
 from cs_procedures.procedures import property as rules
-from cs_procedures.property_tasks import remind_retention_ended
 from cs_procedures.testing import as_user, ensure_customer, ensure_stock_item, ensure_user, leaf_warehouse
 
 # the links are created by the tests themselves, not from ERPNext's test records

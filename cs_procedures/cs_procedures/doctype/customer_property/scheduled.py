@@ -1,15 +1,17 @@
-"""Daily job of the customer property register (to be registered in hooks.py). Safe to run any number of times."""
+"""The daily job of the customer property register (hooks.py `scheduler_events`). Safe to run any
+number of times."""
 
 import frappe
 from frappe import _
 from frappe.utils import getdate
 from frappe.utils.user import get_users_with_role
 
-from cs_procedures import jobs
+from cs_procedures import jobs, people
+from cs_procedures.notifications import assign
 from cs_procedures.procedures import property as rules
 
 DOCTYPE = "Customer Property"
-MANAGER_ROLE = "CS Manager"
+MANAGER_ROLE = people.CS_MANAGER
 
 
 def remind_retention_ended(today=None) -> int:
@@ -46,24 +48,19 @@ def _remind(row, today) -> bool:
 	user = _responsible(row.received_by)
 	if not user:
 		return False
-	frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": user,
-			"reference_type": DOCTYPE,
-			"reference_name": row.name,
-			"date": row.retention_until,
-			"priority": "Medium",
-			"description": _(
-				"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
-			).format(
-				row.name,
-				row.customer_name or row.customer,
-				row.description,
-				frappe.format(row.retention_until, "Date"),
-			),
-		}
-	).insert(ignore_permissions=True)
+	assign(
+		frappe.get_doc(DOCTYPE, row.name),
+		[user],
+		_(
+			"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
+		).format(
+			row.name,
+			row.customer_name or row.customer,
+			row.description,
+			frappe.format(row.retention_until, "Date"),
+		),
+		date=row.retention_until,
+	)
 	return True
 
 
