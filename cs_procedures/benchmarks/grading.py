@@ -1,0 +1,128 @@
+"""Benchmark of the customer grading (客户分级表) at scale.
+
+    bench --site h3.localhost execute cs_procedures.benchmarks.grading.run
+    bench --site h3.localhost execute cs_procedures.benchmarks.grading.run --kwargs "{'customers': 20000}"
+
+Seeds `customers` customers named BENCH-CUST-… and `invoices` submitted Sales Invoice headers
+named BENCH-SI-… (5 % of them returns) in a year long past, with bulk inserts, then times the
+grading of that year twice: the first run writes a grade record per customer, the second
+updates them. It counts the SQL statements of each run, and removes what it seeded (the grade
+records of the year, the customers' grades put back).
+"""
+
+import random
+import time
+
+import frappe
+from frappe.utils import now_datetime
+
+from cs_procedures import bulk
+from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
+	grade_customers,
+	grading_settings,
+)
+
+PREFIX = "BENCH-"
+YEAR = 2001  # no sales, no grades there on any site this app runs on
+CUSTOMER_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "customer_name",
+	"customer_type", "customer_group", "territory", "disabled",
+)  # fmt: skip
+INVOICE_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
+	"customer", "customer_name", "company", "posting_date", "due_date", "currency", "conversion_rate",
+	"is_return", "base_net_total", "net_total", "base_grand_total", "grand_total",
+)  # fmt: skip
+
+
+class Counter:
+	"""Counts the statements sent through frappe.db.sql while it is active."""
+
+	def __enter__(self):
+		self.count, self.original = 0, frappe.db.sql
+
+		def counted(*args, **kwargs):
+			self.count += 1
+			return self.original(*args, **kwargs)
+
+		frappe.db.sql = counted
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.sql = self.original
+
+
+def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
+	frappe.only_for("System Manager")
+	rng = random.Random(2026)
+	now = now_datetime()
+	company = grading_settings().company or frappe.defaults.get_defaults().get("company")
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	snapshot = {
+		row.name: {"cs_grade": row.cs_grade, "cs_grade_year": row.cs_grade_year}
+		for row in frappe.get_all("Customer", fields=["name", "cs_grade", "cs_grade_year"])
+	}
+	cleanup(snapshot)
+	try:
+		names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
+		frappe.db.bulk_insert(
+			"Customer",
+			CUSTOMER_FIELDS,
+			[
+				(name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0)
+				for name in names
+			],
+			chunk_size=5000,
+		)
+		# a long tail: customer i is chosen with a weight falling with i (a few large customers)
+		weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]
+		buyers = rng.choices(names, weights=weights, k=invoices)
+		rows = []
+		for number, customer in enumerate(buyers):
+			returned = rng.random() < 0.05
+			amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
+			day = f"{YEAR}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+			rows.append(
+				(
+					f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
+					"ACC-SINV-.YYYY.-", customer, customer, company, day, day, currency, 1,
+					1 if returned else 0, amount, amount, amount, amount,
+				)
+			)  # fmt: skip
+		frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
+		frappe.db.commit()
+		graded = frappe.db.count("Customer", {"disabled": 0})
+		print(
+			f"seeded {customers:,} customers and {invoices:,} invoice rows in {YEAR} ({graded:,} customers graded)"
+		)
+		for label in ("first run (records created)", "second run (records updated)"):
+			with Counter() as counter:
+				started = time.perf_counter()
+				summary = grade_customers(YEAR)
+				elapsed = time.perf_counter() - started
+			frappe.db.commit()
+			print(
+				f"grading, {label}: {elapsed:6.2f} s, {counter.count} SQL statements, "
+				f"{summary['customers']:,} customers, grades {summary['grades']}"
+			)
+		plan = frappe.db.sql(
+			"""explain select customer, sum(base_net_total) from `tabSales Invoice` ignore index (customer)
+			where docstatus = 1 and posting_date between %s and %s group by customer""",
+			(f"{YEAR}-01-01", f"{YEAR}-12-31"),
+			as_dict=True,
+		)
+		print(f"sales query plan: key={plan[0].get('key')} rows={plan[0].get('rows')}")
+	finally:
+		if not keep:
+			cleanup(snapshot)
+
+
+def cleanup(snapshot: dict | None = None):
+	frappe.db.sql("delete from `tabSales Invoice` where name like %s", f"{PREFIX}SI-%")
+	frappe.db.sql("delete from `tabCustomer` where name like %s", f"{PREFIX}CUST-%")
+	frappe.db.sql("delete from `tabCustomer Grade Record` where grading_year = %s", YEAR)
+	if snapshot:
+		bulk.set_values("Customer", snapshot)
+	frappe.db.commit()

@@ -1,0 +1,175 @@
+"""Customer 360: what customer service knows of a customer, at a glance on the Customer form.
+
+The values are read on the server (`summary`), each from the records the procedures keep, and
+rendered to HTML here with every value escaped; the form script only places the HTML
+(`__onload.cs_360`). Visits are shown only on a site that has the visit doctypes.
+"""
+
+from urllib.parse import quote
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, formatdate, get_url_to_form, getdate
+
+from cs_procedures.procedures import order_review as review_rules
+
+CLOSED_COMPLAINT_STATES = ("Closed", "Not Accepted")
+RETURNED_PROPERTY = ("Returned", "Consumed", "Disposed")  # no longer held
+VISIT = "Customer Visit"
+VISIT_PLAN_ITEM = "Customer Visit Plan Item"
+
+
+def _readable(doctype: str) -> bool:
+	return frappe.db.exists("DocType", doctype) and frappe.has_permission(doctype, "read")
+
+
+def summary(customer: str) -> dict:
+	"""The values of the Customer 360 of `customer`, each only where the user may read its doctype."""
+	values = frappe.db.get_value(
+		"Customer", customer, ["cs_grade", "cs_grade_year", "cs_key_customer"], as_dict=True
+	)
+	result = {"grade": values.cs_grade, "grade_year": values.cs_grade_year, "key": values.cs_key_customer}
+	if _readable("Key Account Plan"):
+		result["key_plan"] = frappe.db.get_value(
+			"Key Account Plan",
+			{"customer": customer, "docstatus": 1},
+			["name", "plan_year"],
+			as_dict=True,
+			order_by="plan_year desc",
+		)
+	if _readable("Customer Grade Record") and values.cs_grade_year:
+		result["grade_record"] = frappe.db.get_value(
+			"Customer Grade Record",
+			{"customer": customer, "grading_year": values.cs_grade_year},
+			["name", "overridden"],
+			as_dict=True,
+		)
+	if _readable("Customer Complaint"):
+		result["open_complaints"] = frappe.db.count(
+			"Customer Complaint",
+			{
+				"customer": customer,
+				"docstatus": ("<", 2),
+				"workflow_state": ("not in", CLOSED_COMPLAINT_STATES),
+			},
+		)
+	if _readable("Satisfaction Survey Response"):
+		result["satisfaction"] = frappe.db.get_value(
+			"Satisfaction Survey Response",
+			{"customer": customer, "status": "Answered"},
+			["name", "satisfaction", "answered_on"],
+			as_dict=True,
+			order_by="answered_on desc",
+		)
+	if _readable("Customer Property"):
+		result["property_held"] = frappe.db.count(
+			"Customer Property", {"customer": customer, "status": ("not in", RETURNED_PROPERTY)}
+		)
+	if _readable("Order Review"):
+		result["open_reviews"] = frappe.db.count(
+			"Order Review",
+			{
+				"customer": customer,
+				"docstatus": 0,
+				"workflow_state": ("not in", review_rules.FINAL_STATES),
+			},
+		)
+	if _readable(VISIT):
+		visited = frappe.db.sql(
+			"select max(visit_date) from `tabCustomer Visit` where customer = %s and docstatus = 1",
+			customer,
+		)
+		result["last_visit"] = visited[0][0] if visited else None
+	if _readable(VISIT_PLAN_ITEM) and _readable("Customer Visit Plan"):
+		planned = frappe.db.sql(
+			"""select min(item.visit_date) from `tabCustomer Visit Plan Item` item
+			join `tabCustomer Visit Plan` plan on plan.name = item.parent
+			where item.customer = %s and plan.docstatus < 2 and item.visit_date >= %s""",
+			(customer, getdate()),
+		)
+		result["next_visit"] = planned[0][0] if planned else None
+	return result
+
+
+def _link(doctype: str, name: str, label: str) -> str:
+	return f'<a href="{escape_html(get_url_to_form(doctype, name))}">{escape_html(label)}</a>'
+
+
+def _list_link(doctype: str, customer: str, label: str) -> str:
+	url = f"/app/{frappe.scrub(doctype).replace('_', '-')}?customer={quote(customer, safe='')}"
+	return f'<a href="{escape_html(url)}">{escape_html(label)}</a>'
+
+
+def render(customer: str, values: dict) -> str:
+	"""The Customer 360 as HTML: labels translated, every value escaped."""
+	items = []
+
+	def add(label: str, html: str):
+		items.append(
+			f'<div class="col-sm-3 col-xs-6" style="margin-bottom: 8px">'
+			f'<div class="text-muted small">{escape_html(label)}</div><div class="bold">{html}</div></div>'
+		)
+
+	none = escape_html(_("None"))
+	grade = values.get("grade")
+	if grade:
+		text = _("{0} ({1})").format(grade, values.get("grade_year"))
+		record = values.get("grade_record")
+		if record and record.overridden:
+			text = _("{0}, changed by the CS Manager").format(text)
+		add(
+			_("Customer Grade"),
+			_link("Customer Grade Record", record.name, text) if record else escape_html(text),
+		)
+	else:
+		add(_("Customer Grade"), escape_html(_("Not graded")))
+	key_plan = values.get("key_plan")
+	if key_plan:
+		text = _("Yes: plan {0} for {1}") if values.get("key") else _("No (last plan {0} for {1})")
+		add(
+			_("Key Account"),
+			_link("Key Account Plan", key_plan.name, text.format(key_plan.name, key_plan.plan_year)),
+		)
+	else:
+		add(_("Key Account"), escape_html(_("Yes") if values.get("key") else _("No")))
+	if "open_complaints" in values:
+		add(
+			_("Open Complaints"),
+			_list_link("Customer Complaint", customer, str(values["open_complaints"])),
+		)
+	if "satisfaction" in values:
+		response = values["satisfaction"]
+		if response and response.satisfaction is not None:
+			text = _("{0} on {1}").format(
+				frappe.format(response.satisfaction, {"fieldtype": "Float", "precision": 1}),
+				formatdate(response.answered_on),
+			)
+			add(_("Latest Satisfaction"), _link("Satisfaction Survey Response", response.name, text))
+		else:
+			add(_("Latest Satisfaction"), none)
+	if "property_held" in values:
+		add(_("Property Held"), _list_link("Customer Property", customer, str(values["property_held"])))
+	if "open_reviews" in values:
+		add(_("Open Order Reviews"), _list_link("Order Review", customer, str(values["open_reviews"])))
+	if "last_visit" in values:
+		last = values.get("last_visit")
+		add(_("Last Visit"), escape_html(formatdate(last)) if last else none)
+	if "next_visit" in values:
+		upcoming = values.get("next_visit")
+		add(_("Next Visit"), escape_html(formatdate(upcoming)) if upcoming else none)
+	return f'<div class="row cs-customer-360">{"".join(items)}</div>'
+
+
+def load(customer, method=None):
+	"""Customer onload: the Customer 360 for the form (`__onload.cs_360`)."""
+	if customer.is_new():
+		return
+	customer.set_onload("cs_360", render(customer.name, summary(customer.name)))
+
+
+@frappe.whitelist()
+def customer_360(customer: str) -> dict:
+	"""The Customer 360 values and HTML, for a user who may read the customer."""
+	frappe.has_permission("Customer", "read", customer, throw=True)
+	values = summary(customer)
+	return {"values": values, "html": render(customer, values)}
