@@ -25,14 +25,14 @@ def test_cumulative_share_is_the_sales_of_customers_selling_no_more():
 
 
 def test_band_edges_are_inclusive_and_exact():
-	# 1,000 in all; 100 sold above "second" -> exactly 90 % -> A; "third": 200 above -> 80 % -> B
+	# 1,000 in all; "tail" is the largest; the tied pair has 700.01 sold above it -> 29.999 %
 	sales = {"first": 100, "second": 100, "third": Decimal("99.99"), "tail": Decimal("700.01")}
 	shares = g.shares(sales)
 	assert shares["tail"] == 100
 	assert shares["first"] == shares["second"] == Fraction(29999, 1000)  # 700.01 above, of 1,000
 	assert g.grade_for(90, g.DEFAULT_BANDS) == "A"
 	assert g.grade_for(Fraction(8999999, 100000), g.DEFAULT_BANDS) == "B"
-	assert g.grade_for(0.1 + 0.2 + 59.7, g.DEFAULT_BANDS) == "D"  # a float of 60.00000000000001 or so
+	assert g.grade_for(0.1 + 0.2 + 59.7, g.DEFAULT_BANDS) == "D"  # the float just over 60 is read as such
 	assert g.grade_for(Fraction(5999, 100), g.DEFAULT_BANDS) == "E"
 	assert g.grade_for(0, g.DEFAULT_BANDS) == "E"
 	# shares in thirds never drift: 3 equal customers are all at 100 %
