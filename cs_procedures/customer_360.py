@@ -23,6 +23,12 @@ def _readable(doctype: str) -> bool:
 	return frappe.db.exists("DocType", doctype) and frappe.has_permission(doctype, "read")
 
 
+def _has_fields(doctype: str, *fields: str) -> bool:
+	"""The visit doctypes are another procedure's: read them only while they have these fields."""
+	meta = frappe.get_meta(doctype)
+	return all(meta.has_field(field) for field in fields)
+
+
 def summary(customer: str) -> dict:
 	"""The values of the Customer 360 of `customer`, each only where the user may read its doctype."""
 	values = frappe.db.get_value(
@@ -74,13 +80,17 @@ def summary(customer: str) -> dict:
 				"workflow_state": ("not in", review_rules.FINAL_STATES),
 			},
 		)
-	if _readable(VISIT):
+	if _readable(VISIT) and _has_fields(VISIT, "customer", "visit_date"):
 		visited = frappe.db.sql(
 			"select max(visit_date) from `tabCustomer Visit` where customer = %s and docstatus = 1",
 			customer,
 		)
 		result["last_visit"] = visited[0][0] if visited else None
-	if _readable(VISIT_PLAN_ITEM) and _readable("Customer Visit Plan"):
+	if (
+		frappe.db.exists("DocType", VISIT_PLAN_ITEM)  # a child table: its plan's permission counts
+		and _readable("Customer Visit Plan")
+		and _has_fields(VISIT_PLAN_ITEM, "customer", "visit_date")
+	):
 		planned = frappe.db.sql(
 			"""select min(item.visit_date) from `tabCustomer Visit Plan Item` item
 			join `tabCustomer Visit Plan` plan on plan.name = item.parent
