@@ -10,10 +10,15 @@ after_install = "cs_procedures.install.after_install"
 before_tests = "cs_procedures.install.before_tests"
 before_uninstall = "cs_procedures.install.before_uninstall"
 
+# doctype controllers carry the generated `# begin: auto-generated types` block
+export_python_type_annotations = True
+
 # The Workflows of the procedures and the states and actions they use (fixtures/workflow*.json).
 WORKFLOWS = [
 	"Customer Complaint",
 	"Order Review",
+	"Customer Visit Plan",
+	"Customer Property",
 ]
 WORKFLOW_STATES = [
 	"Received",
@@ -34,6 +39,15 @@ WORKFLOW_STATES = [
 	"Approved with Measures",
 	"Order Cancelled",
 	"Withdrawn",
+	"Submitted for Approval",
+	"Rejected",
+	"Inspected",
+	"Nonconforming",
+	"Customer Notified",
+	"In Store",
+	"Returned",
+	"Consumed",
+	"Disposed",
 ]
 WORKFLOW_ACTIONS = [
 	"Issue Sheet",
@@ -56,6 +70,16 @@ WORKFLOW_ACTIONS = [
 	"Approve with Measures",
 	"Cancel Order",
 	"Withdraw",
+	"Reopen",
+	"Submit for Approval",
+	"Reject",
+	"Pass Inspection",
+	"Report Nonconformity",
+	"Notify Customer",
+	"Put in Store",
+	"Consume",
+	"Return to Customer",
+	"Dispose",
 ]
 
 fixtures = [
@@ -68,32 +92,36 @@ fixtures = [
 
 # Everything added to ERPNext's (and Frappe's) own doctypes lives in cs_procedures/erpnext_doctypes.
 doctype_js = {
-	"Customer": "erpnext_doctypes/customer.js",
+	"Customer": ["erpnext_doctypes/customer.js", "erpnext_doctypes/customer_360.js"],
 	"Sales Order": "erpnext_doctypes/sales_order.js",
 	"Delivery Note": "erpnext_doctypes/delivery_note.js",
 	"Sales Invoice": "erpnext_doctypes/sales_invoice.js",
 }
 
 override_doctype_dashboards = {
-	"Customer": "cs_procedures.dashboards.customer",
-	"Sales Order": "cs_procedures.dashboards.sales_order",
-	"Delivery Note": "cs_procedures.dashboards.delivery_note",
-	"Sales Invoice": "cs_procedures.dashboards.sales_invoice",
+	"Customer": "cs_procedures.erpnext_doctypes.dashboards.customer",
+	"Sales Order": "cs_procedures.erpnext_doctypes.dashboards.sales_order",
+	"Delivery Note": "cs_procedures.erpnext_doctypes.dashboards.delivery_note",
+	"Sales Invoice": "cs_procedures.erpnext_doctypes.dashboards.sales_invoice",
 }
 
 doc_events = {
 	"Communication": {
-		"on_update": "cs_procedures.events.describe_complaint_from_email",
+		"on_update": "cs_procedures.erpnext_doctypes.events.describe_complaint_from_email",
+	},
+	"Customer": {
+		"onload": "cs_procedures.erpnext_doctypes.customer_360.load",
+		"validate": "cs_procedures.erpnext_doctypes.events.customer_validate",
 	},
 	"Sales Order": {
-		"before_submit": "cs_procedures.cs_procedures.doctype.order_review.order_review.check_sales_order_reviewed",
+		"before_submit": "cs_procedures.erpnext_doctypes.events.sales_order_before_submit",
 	},
 	"Quality Action": {
 		"validate": [
-			"cs_procedures.events.verify_survey_action_before_completion",
-			"cs_procedures.events.guard_survey_action",
+			"cs_procedures.erpnext_doctypes.events.verify_survey_action_before_completion",
+			"cs_procedures.erpnext_doctypes.events.guard_survey_action",
 		],
-		"on_trash": "cs_procedures.events.keep_survey_action",
+		"on_trash": "cs_procedures.erpnext_doctypes.events.keep_survey_action",
 	},
 }
 
@@ -112,5 +140,16 @@ scheduler_events = {
 	"daily": [
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
 		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_retention_ended",
+		"cs_procedures.cs_procedures.doctype.customer_visit.visits_jobs.remind_overdue_visits",
+	],
+	"yearly": [  # grade_last_year enqueues the grading itself in the long queue
+		"cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record.grade_last_year",
 	],
 }
+
+# The customer's portal: their service home, complaints and surveys.
+portal_menu_items = [
+	{"title": "Customer Service", "route": "/service", "role": "Customer"},
+	{"title": "My Complaints", "route": "/complaints", "role": "Customer"},
+	{"title": "Satisfaction Survey", "route": "/survey", "role": "Customer"},
+]

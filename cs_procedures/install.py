@@ -94,6 +94,7 @@ def after_install():
 	create_improvement_reply_template()
 	set_default_working_day()
 	grant_linked_permissions()
+	set_default_visit_intervals()
 
 
 def grant_linked_permissions():
@@ -134,6 +135,26 @@ def set_default_working_day():
 		frappe.clear_document_cache("CS Settings", "CS Settings")
 
 
+def set_default_visit_intervals():
+	"""Visit frequency by customer grade (A monthly ... E yearly), unless the site has set its own."""
+	from cs_procedures.procedures.visits import DEFAULT_INTERVAL, DEFAULT_INTERVALS, DEFAULT_PLAN_TOLERANCE
+
+	for field, value in (
+		("default_visit_interval_days", DEFAULT_INTERVAL),
+		("visit_plan_tolerance_days", DEFAULT_PLAN_TOLERANCE),
+	):  # a Single's new Int field reads 0 until set, and 0 means "none" here: set at install
+		if not frappe.db.get_single_value("CS Settings", field):
+			frappe.db.set_single_value("CS Settings", field, value)
+	settings = frappe.get_single("CS Settings")
+	if settings.get("visit_intervals"):
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+		return
+	for grade, days in DEFAULT_INTERVALS.items():
+		settings.append("visit_intervals", {"grade": grade, "interval_days": days})
+	settings.save(ignore_permissions=True)
+	frappe.clear_document_cache("CS Settings", "CS Settings")
+
+
 def before_tests():
 	"""`bench run-tests --app cs_procedures` on a site nobody has set up (no company yet): ERPNext's
 	own test set-up first, which the app's site tests build on (company, fiscal year, warehouses)."""
@@ -146,6 +167,7 @@ def before_tests():
 def before_uninstall():
 	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
 	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
+	frappe.delete_doc_if_exists("Workflow", "Customer Visit Plan", force=True)
 	revoke_linked_permissions()
 
 

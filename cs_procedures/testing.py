@@ -382,3 +382,64 @@ def ensure_stock_item(item_code: str, uom: str = "Nos") -> str:
 def leaf_warehouse() -> str:
 	"""A warehouse (not a group) of the default company."""
 	return frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}, "name")
+
+
+BROWSER_COMPLAINT_CUSTOMER = "_CS Browser Complaint Customer"
+BROWSER_COMPLAINT_USER = "browser.complaints@cs-portal.example"
+BROWSER_OTHER_CUSTOMER = "_CS Browser Other Customer"
+BROWSER_OTHER_USER = "browser.other@cs-portal.example"
+
+
+def browser_complaint() -> dict:
+	"""A portal user with a fresh password and one complaint already replied to, and the portal user
+	of another customer (who must see none of it), for the browser test of the complaint portal
+	(`bench --site S execute cs_procedures.testing.browser_complaint`). The complaints an earlier
+	run left for the test customer are removed first."""
+	from frappe.model.workflow import apply_workflow
+	from frappe.utils import now_datetime
+
+	frappe.only_for("System Manager")
+	password = frappe.generate_hash(length=16) + "-Aa1"
+	ensure_user(BROWSER_COMPLAINT_USER, ["Customer"], user_type="Website User", password=password)
+	customer = ensure_customer(BROWSER_COMPLAINT_CUSTOMER, user=BROWSER_COMPLAINT_USER)
+	other_password = frappe.generate_hash(length=16) + "-Aa1"
+	ensure_user(BROWSER_OTHER_USER, ["Customer"], user_type="Website User", password=other_password)
+	ensure_customer(BROWSER_OTHER_CUSTOMER, user=BROWSER_OTHER_USER)
+	for name in frappe.get_all("Customer Complaint", filters={"customer": customer}, pluck="name"):
+		for file in frappe.get_all(
+			"File",
+			filters={"attached_to_doctype": "Customer Complaint", "attached_to_name": name},
+			pluck="name",
+		):
+			frappe.delete_doc("File", file, force=True, ignore_permissions=True)
+		purge("Customer Complaint", name)
+	settings = frappe.get_single("CS Settings")
+	allowed = settings.allow_sales_only_handling
+	settings.db_set("allow_sales_only_handling", 1)  # the reply below needs no complaint sheet
+	try:
+		complaint = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": customer,
+				"channel": "Phone",
+				"received_on": now_datetime().replace(microsecond=0),
+				"complaint_type": "Service",
+				"subject": "Late delivery of the last order",
+				"description": "The goods arrived three days late.",
+				"handled_by_sales_alone": 1,
+				"reply_summary": "The carrier was late; we changed carriers for your route.",
+			}
+		).insert()
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+		apply_workflow(complaint, "Reply to Customer")
+	finally:
+		settings.db_set("allow_sales_only_handling", allowed)
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+	frappe.db.commit()
+	return {
+		"user": BROWSER_COMPLAINT_USER,
+		"password": password,
+		"replied": complaint.name,
+		"other_user": BROWSER_OTHER_USER,
+		"other_password": other_password,
+	}

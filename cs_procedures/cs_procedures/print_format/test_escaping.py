@@ -250,7 +250,7 @@ class TestPrintFormatsAndReports(EscapingAssertions, FrappeTestCase):
 		self.assertIn('title="cc_description"', html)  # the sanitized description is still HTML
 
 	def test_emailed_complaint_body_is_sanitized(self):
-		from cs_procedures.events import describe_complaint_from_email
+		from cs_procedures.erpnext_doctypes.events import describe_complaint_from_email
 
 		complaint = self.new_complaint()
 		poison("Customer Complaint", complaint.name, description="")

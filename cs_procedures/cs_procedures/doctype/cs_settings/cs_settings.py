@@ -8,6 +8,53 @@ from cs_procedures.procedures.calendar import WorkingCalendar
 
 
 class CSSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from cs_procedures.cs_procedures.doctype.cs_complaint_department.cs_complaint_department import (
+			CSComplaintDepartment,
+		)
+		from cs_procedures.cs_procedures.doctype.cs_review_department.cs_review_department import (
+			CSReviewDepartment,
+		)
+		from cs_procedures.cs_procedures.doctype.cs_visit_interval.cs_visit_interval import CSVisitInterval
+		from cs_procedures.cs_procedures.doctype.customer_grade_band.customer_grade_band import (
+			CustomerGradeBand,
+		)
+		from cs_procedures.cs_procedures.doctype.satisfaction_survey_schedule.satisfaction_survey_schedule import (
+			SatisfactionSurveySchedule,
+		)
+
+		allow_sales_only_handling: DF.Check
+		complaint_departments: DF.Table[CSComplaintDepartment]
+		countermeasure_hours: DF.Float
+		default_visit_interval_days: DF.Int
+		escalate_after_hours: DF.Float
+		grade_bands: DF.Table[CustomerGradeBand]
+		grading_company: DF.Link | None
+		grading_method: DF.Literal[
+			"Cumulative Share of Sales", "Share of the Largest Customer's Sales", "Percentile of Customers"
+		]
+		holiday_list: DF.Link | None
+		require_order_review: DF.Check
+		review_departments: DF.Table[CSReviewDepartment]
+		sales_reply_hours: DF.Float
+		share_survey_results_on_portal: DF.Check
+		sheet_issue_hours: DF.Float
+		survey_reminder_days: DF.Data | None
+		survey_schedules: DF.Table[SatisfactionSurveySchedule]
+		vice_president: DF.Link | None
+		visit_intervals: DF.Table[CSVisitInterval]
+		visit_plan_tolerance_days: DF.Int
+		work_end_time: DF.Time
+		work_start_time: DF.Time
+
+	# end: auto-generated types
 	def onload(self):
 		self.set_onload("can_email", can_email())
 
@@ -28,6 +75,23 @@ class CSSettings(Document):
 					title=_("Responsible Departments"),
 				)
 			seen.add(row.complaint_type)
+		grades = [row.grade for row in self.get("visit_intervals") or ()]
+		for grade in {grade for grade in grades if grades.count(grade) > 1}:
+			frappe.throw(
+				_("Customer grade {0} is given two visit frequencies.").format(grade),
+				title=_("Customer Visits"),
+			)
+
+		if self.get("grade_bands"):
+			from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
+				check_bands,
+			)
+
+			check_bands([(row.grade, row.min_share) for row in self.grade_bands])
+
+	def visit_interval_map(self) -> dict[str, int]:
+		"""Days between two visits by customer grade (Customer Visits section)."""
+		return {row.grade: row.interval_days or 0 for row in self.get("visit_intervals") or ()}
 
 	def department_map(self) -> dict[str, str]:
 		return {row.complaint_type: row.department for row in self.complaint_departments}

@@ -15,7 +15,7 @@ from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_re
 	run_grading,
 )
 from cs_procedures.cs_procedures.report.key_customer_ranking import key_customer_ranking
-from cs_procedures.customer_360 import customer_360
+from cs_procedures.erpnext_doctypes.customer_360 import customer_360
 from cs_procedures.procedures import grading as rules
 from cs_procedures.testing import (
 	HttpUser,

@@ -17,6 +17,12 @@ def customer(data):
 	data["transactions"].append(
 		{"label": _("Satisfaction Surveys"), "items": ["Satisfaction Survey Response"]}
 	)
+	data["transactions"].append(
+		{
+			"label": _("Grades and Key Accounts"),
+			"items": ["Customer Grade Record", "Customer Grade Change", "Key Account Plan"],
+		}
+	)
 	return data
 
 

@@ -1,4 +1,4 @@
-// Customer 360 (cs_procedures.customer_360): the HTML is rendered on the server, values escaped.
+// Customer 360 (cs_procedures.erpnext_doctypes.customer_360): the HTML is rendered on the server, values escaped.
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		const html = frm.doc.__onload && frm.doc.__onload.cs_360;

@@ -68,3 +68,19 @@ def keep_survey_action(action, method=None):
 		guards.refuse_deletion(
 			action, _("it was raised by satisfaction survey {0}.").format(action.cs_survey_campaign)
 		)
+
+
+def sales_order_before_submit(sales_order, method=None):
+	"""A Sales Order waits for its approved order review when CS Settings ask for one (003 5.1.3)."""
+	from cs_procedures.cs_procedures.doctype.order_review.order_review import check_sales_order_reviewed
+
+	check_sales_order_reviewed(sales_order)
+
+
+def customer_validate(customer, method=None):
+	"""The grade on the Customer is written by the grading procedure only."""
+	from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
+		guard_customer_grade,
+	)
+
+	guard_customer_grade(customer)
