@@ -15,6 +15,84 @@ from cs_procedures.workflows import complaint as workflow
 
 
 class CustomerComplaint(guards.ProcedureDocument):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from cs_procedures.cs_procedures.doctype.complaint_countermeasure.complaint_countermeasure import (
+			ComplaintCountermeasure,
+		)
+		from cs_procedures.cs_procedures.doctype.complaint_responsibility.complaint_responsibility import (
+			ComplaintResponsibility,
+		)
+
+		amended_from: DF.Link | None
+		batch_no: DF.Link | None
+		breach_level: DF.Int
+		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Returned Goods", "Portal"]
+		closed_on: DF.Datetime | None
+		complaint_type: DF.Literal["Quality", "Quantity", "Delivery", "Service", "Coordination", "Other"]
+		contact_email: DF.Data | None
+		contact_person: DF.Link | None
+		contact_phone: DF.Data | None
+		countermeasure_approved_by: DF.Link | None
+		countermeasure_approved_on: DF.Datetime | None
+		countermeasure_due_by: DF.Datetime | None
+		countermeasures: DF.Table[ComplaintCountermeasure]
+		customer: DF.Link
+		customer_feedback: DF.SmallText | None
+		customer_feedback_by: DF.Link | None
+		customer_feedback_on: DF.Datetime | None
+		customer_name: DF.Data | None
+		customer_request: DF.Literal["", "Replacement", "Refund", "Discount", "Repair", "Other"]
+		customer_required_by: DF.Datetime | None
+		customer_satisfied: DF.Literal["", "Yes", "No"]
+		customer_visit: DF.Link | None
+		deadline_stage: DF.Literal[
+			"", "Sheet Issue", "Countermeasure", "Customer Required By", "Countermeasure Actions"
+		]
+		defect_qty: DF.Float
+		defect_rate: DF.Percent
+		delivery_note: DF.Link | None
+		description: DF.TextEditor
+		escalated_to_vp: DF.Check
+		follower: DF.Link | None
+		handled_by_sales_alone: DF.Check
+		handling_method: DF.Literal["", "Return", "Exchange", "Discount", "Repair", "Other"]
+		is_overdue: DF.Check
+		item_code: DF.Link | None
+		item_name: DF.Data | None
+		loss_amount: DF.Currency
+		naming_series: DF.Literal["CC-.YYYY.-.#####"]
+		next_deadline: DF.Datetime | None
+		next_sweep_at: DF.Datetime | None
+		not_accepted_reason: DF.SmallText | None
+		qty: DF.Float
+		received_by: DF.Link | None
+		received_on: DF.Datetime
+		reopen_count: DF.Int
+		replied_on: DF.Datetime | None
+		reply_summary: DF.SmallText | None
+		responsibilities: DF.Table[ComplaintResponsibility]
+		responsible_department: DF.Link | None
+		return_delivery_note: DF.Link | None
+		sales_invoice: DF.Link | None
+		sales_order: DF.Link | None
+		sheet_due_by: DF.Datetime | None
+		sheet_issued_on: DF.Datetime | None
+		subject: DF.Data
+		urgency: DF.Literal["Normal", "Urgent", "Very Urgent"]
+		verification_result: DF.SmallText | None
+		verified_by: DF.Link | None
+		verified_on: DF.Datetime | None
+		vp_decision: DF.SmallText | None
+		workflow_state: DF.Link | None
+
+	# end: auto-generated types
 	def before_insert(self):
 		if self.contact_email and not self.customer:
 			# created from an incoming e-mail (Email Account "Append To"): nobody has taken it yet
