@@ -27,15 +27,7 @@ def user_department(user: str | None = None) -> str | None:
 
 def department_heads(department: str | None) -> list[str]:
 	"""Enabled users with the department-head role whose Employee belongs to `department`."""
-	if not department:
-		return []
-	employees = frappe.get_all(
-		"Employee",
-		filters={"department": department, "status": "Active", "user_id": ("is", "set")},
-		pluck="user_id",
-	)
-	heads = set(get_users_with_role(DEPARTMENT_HEAD_ROLE))  # enabled users only
-	return sorted(u for u in employees if u in heads)
+	return department_members(department, roles=(DEPARTMENT_HEAD_ROLE,))
 
 
 def department_members(department: str | None, roles=(REVIEWER_ROLE, DEPARTMENT_HEAD_ROLE)) -> list[str]:

@@ -59,7 +59,8 @@ def require_customers() -> list[str]:
 
 
 def check_csrf_token() -> None:
-	"""A logged-in user's posts come from the portal pages, which carry the session's CSRF token.
+	"""A logged-in user's posts (complaints, survey answers) come from the portal pages, which carry
+	the session's CSRF token.
 
 	Frappe checks the token only when the session holds one, and a portal user's session holds
 	none until a page asks for it: here it is always required."""

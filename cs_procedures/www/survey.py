@@ -16,7 +16,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	LEVELS,  # the five answers offered for each question (share of the maximum, label)
 	find_by_token,
 )
-from cs_procedures.portal import portal_customers
+from cs_procedures.portal import check_csrf_token, portal_customers
 from cs_procedures.procedures import satisfaction as rules
 
 no_cache = 1
@@ -86,22 +86,6 @@ def unusable_reason(response) -> str | None:
 		now_datetime(),
 	)
 	return reason or (None if campaign_open else "expired")
-
-
-def check_csrf_token():
-	"""A logged-in user's answers come from the survey page, which carries the session's CSRF token.
-
-	Frappe checks the token only when the session holds one, and a portal user's session holds
-	none until a page asks for it: here it is always required."""
-	if frappe.session.user == "Guest" or frappe.get_request_header("Authorization"):
-		return  # no session cookie to abuse, or an API key instead of a browser session
-	expected = frappe.session.data.csrf_token
-	if not expected or frappe.get_request_header("X-Frappe-CSRF-Token") != expected:
-		frappe.throw(
-			_("Open the survey page again and submit your answers from it."),
-			frappe.CSRFTokenError,
-			title=_("Invalid Request"),
-		)
 
 
 def text_argument(value, label: str) -> str | None:
