@@ -3,6 +3,8 @@
 import frappe
 from frappe.utils import get_time
 
+from cs_procedures import people
+
 # Complaint type -> ERPNext's standard department for it (003 §3.7-3.9): quality
 # complaints to quality, delivery and quantity to the materials/dispatch side,
 # service and coordination to sales.
@@ -43,13 +45,13 @@ DEFAULT_REVIEWERS = {
 SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
 
 CS_ROLES = (
-	"CS Manager",
-	"CS Officer",
-	"CS Department Head",
-	"CS Vice President",
-	"CS Verifier",
-	"CS Reviewer",
-	"CS General Manager",
+	people.CS_MANAGER,
+	people.CS_OFFICER,
+	people.DEPARTMENT_HEAD_ROLE,
+	people.VICE_PRESIDENT_ROLE,
+	people.VERIFIER_ROLE,
+	people.REVIEWER_ROLE,
+	people.GENERAL_MANAGER_ROLE,
 )
 # The least each CS role needs on the ERPNext and Frappe records the procedures link to: "select" to
 # pick them in link fields and to open the app's reports (Frappe refuses a report whose Link columns
@@ -76,9 +78,9 @@ LINKED_PERMISSIONS = {
 	},
 }
 for _doctype in ("Customer", "Contact", "Sales Order", "Delivery Note", "Sales Invoice"):
-	for _role in ("CS Manager", "CS Officer"):
+	for _role in (people.CS_MANAGER, people.CS_OFFICER):
 		LINKED_PERMISSIONS[_doctype][_role] = ("select", "read")
-LINKED_PERMISSIONS["Sales Order"]["CS General Manager"] = ("select", "read")
+LINKED_PERMISSIONS["Sales Order"][people.GENERAL_MANAGER_ROLE] = ("select", "read")
 # what was improved, told to the customers who answered (001 4.8, 003 §5.3.4)
 IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
 

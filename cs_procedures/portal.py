@@ -20,12 +20,13 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, escape_html, flt, get_datetime, getdate, now_datetime, nowdate
 from frappe.utils.user import get_users_with_role
 
+from cs_procedures import people
 from cs_procedures.notifications import assign, notify
 from cs_procedures.procedures import complaint as complaint_rules
 from cs_procedures.procedures import portal as rules
 
 COMPLAINT = "Customer Complaint"
-CS_MANAGER = "CS Manager"
+CS_MANAGER = people.CS_MANAGER
 # photos and documents a customer may attach, and how many and how large
 ATTACHMENT_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic", "pdf"}
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024

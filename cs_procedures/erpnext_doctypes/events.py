@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import cint
 from frappe.utils.html_utils import sanitize_html
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 
 
 def describe_complaint_from_email(communication, method=None):
@@ -55,7 +55,7 @@ def guard_survey_action(action, method=None):
 			title=_("Raised by a Survey"),
 		)
 	if cint(action.get("cs_effect_verified")) != cint(before.get("cs_effect_verified") if before else 0):
-		if not guards.has_role("CS Verifier"):
+		if not guards.has_role(people.VERIFIER_ROLE):
 			guards.refuse(
 				_("Only a CS Verifier can confirm or withdraw the verification of effectiveness."),
 				title=_("Not a Verifier"),

@@ -8,13 +8,13 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.notifications import assign, close_assignments
 from cs_procedures.people import changed_rows, department_heads, user_department, vice_presidents
 from cs_procedures.procedures import complaint as rules
 
-CS_MANAGER = "CS Manager"
-VICE_PRESIDENT = "CS Vice President"
+CS_MANAGER = people.CS_MANAGER
+VICE_PRESIDENT = people.VICE_PRESIDENT_ROLE
 PRIVILEGED_ROLES = ("System Manager", CS_MANAGER)
 
 

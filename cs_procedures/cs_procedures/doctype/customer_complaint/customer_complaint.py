@@ -6,7 +6,7 @@ from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 from frappe.utils.user import get_users_with_role
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.notifications import assign, notify
 from cs_procedures.people import user_department
@@ -107,7 +107,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		if self.flags.from_email:
 			assign(
 				self,
-				get_users_with_role("CS Manager"),
+				get_users_with_role(people.CS_MANAGER),
 				_(
 					"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
 				).format(self.customer_name or self.contact_email),
@@ -115,7 +115,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		elif self.flags.via_portal:
 			assign(
 				self,
-				get_users_with_role("CS Manager"),
+				get_users_with_role(people.CS_MANAGER),
 				_(
 					"New complaint on the portal from {0}: check it, name the follower and issue the sheet."
 				).format(self.customer_name or self.customer),
@@ -128,7 +128,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		self.set_onload(
 			"may_approve_part",
 			self.workflow_state == rules.SHEET_ISSUED
-			and "CS Department Head" in frappe.get_roles()
+			and people.DEPARTMENT_HEAD_ROLE in frappe.get_roles()
 			and rules.may_approve_part(named, approved, own)
 			and not rules.completes_approval(named, approved, own),  # the last part: the workflow action
 		)
@@ -193,7 +193,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		named, approved = workflow.named_departments(doc), workflow.approved_departments(doc)
 		if (
 			doc.workflow_state != rules.SHEET_ISSUED
-			or "CS Department Head" not in frappe.get_roles()
+			or people.DEPARTMENT_HEAD_ROLE not in frappe.get_roles()
 			or not rules.may_approve_part(named, approved, own)
 		):
 			guards.refuse(
@@ -224,7 +224,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 	def record_customer_answer(self, satisfied: str, feedback: str | None = None):
 		"""CS records the customer's answer to the reply given by phone or in a visit (002 ch6 §17):
 		the same rules as the portal's answer; a "No" reopens the complaint."""
-		if not guards.has_role("CS Officer", "CS Manager"):
+		if not guards.has_role(people.CS_OFFICER, people.CS_MANAGER):
 			guards.refuse(_("Only CS staff can record the customer's answer."))
 		from cs_procedures.portal import apply_customer_answer
 

@@ -9,14 +9,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint, cstr, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
 	RECORD,
 	set_customer_grade,
 )
 
-REQUESTER = "CS Manager"
-APPROVER = "CS General Manager"
+REQUESTER = people.CS_MANAGER
+APPROVER = people.GENERAL_MANAGER_ROLE
 REQUESTED_FIELDS = ("customer", "grading_year", "new_grade", "change_reason", "strategy", "remarks")
 
 

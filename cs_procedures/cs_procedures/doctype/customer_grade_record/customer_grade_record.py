@@ -10,12 +10,12 @@ import frappe
 from frappe import _
 from frappe.utils import cint, cstr, getdate, now_datetime
 
-from cs_procedures import bulk, guards
+from cs_procedures import bulk, guards, people
 from cs_procedures.procedures import grading as rules
 
 RECORD = "Customer Grade Record"
 SERIES = "CGR-.######"
-GRADERS = ("CS Manager", "System Manager")
+GRADERS = (people.CS_MANAGER, "System Manager")
 FIELDS = (
 	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "customer",
 	"customer_name", "grading_year", "company", "grade", "computed_grade", "previous_grade", "sales",

@@ -11,13 +11,13 @@ from frappe import _
 from frappe.utils import cint, getdate
 from frappe.utils.user import get_users_with_role
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.procedures import visits as rules
 
-CS_MANAGER = "CS Manager"
-CS_OFFICER = "CS Officer"
-DEPARTMENT_HEAD = "CS Department Head"
+CS_MANAGER = people.CS_MANAGER
+CS_OFFICER = people.CS_OFFICER
+DEPARTMENT_HEAD = people.DEPARTMENT_HEAD_ROLE
 GRADE_FIELD = "cs_grade"  # Customer custom field of the customer grading (A-E)
 
 

@@ -9,14 +9,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
 	RECORD,
 	grading_settings,
 )
 
-PLANNER = "CS Manager"
-GENERAL_MANAGER = "CS General Manager"
+PLANNER = people.CS_MANAGER
+GENERAL_MANAGER = people.GENERAL_MANAGER_ROLE
 
 
 class KeyAccountPlan(guards.ProcedureDocument):

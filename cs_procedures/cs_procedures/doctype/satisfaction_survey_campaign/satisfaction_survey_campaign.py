@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cstr, flt, get_datetime, get_url, getdate, now_datetime
 
-from cs_procedures import bulk, guards
+from cs_procedures import bulk, guards, people
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import invitations
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	link_token,
@@ -554,7 +554,7 @@ def follow_ups(campaign) -> list[tuple]:
 CAMPAIGN = "Satisfaction Survey Campaign"
 RESPONSE = "Satisfaction Survey Response"
 FOLLOW_UP = "Satisfaction Survey Follow Up"
-CS_MANAGER, CS_OFFICER = "CS Manager", "CS Officer"
+CS_MANAGER, CS_OFFICER = people.CS_MANAGER, people.CS_OFFICER
 
 
 def answered_items(campaign: str) -> tuple[list[str], dict[str, dict[str, float]]]:

@@ -15,7 +15,7 @@ from frappe import _
 from frappe.utils import cstr, escape_html, flt, now_datetime
 from frappe.utils.password import get_encryption_key
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.procedures import satisfaction as rules
 
 DOCTYPE = "Satisfaction Survey Response"
@@ -156,7 +156,7 @@ class SatisfactionSurveyResponse(guards.ProcedureDocument):
 		"""Turn the complaint a customer wrote in the survey's comments into a Customer Complaint
 		(000 II-5, 001 4.6): its channel, customer, contact and description from the response,
 		linked back from it. CS officers and managers only; acts on the stored response."""
-		if not guards.has_role("CS Officer", "CS Manager"):
+		if not guards.has_role(people.CS_OFFICER, people.CS_MANAGER):
 			guards.refuse(
 				_("Only a CS officer or manager records a complaint from a survey."), title=_("Not Permitted")
 			)
