@@ -278,13 +278,17 @@ class OrderReview(guards.ProcedureDocument):
 			)
 
 	def follow_conclusions(self):
-		"""A department that concluded has done its part; sales hear when every department has."""
+		"""A department that concluded has done its part; sales hear once the last one has."""
 		before = self.get_doc_before_save()
 		stored = {row.name: row.conclusion for row in (before.opinions if before else [])}
-		for row in self.opinions:
-			if row.conclusion not in (None, "", rules.PENDING) and stored.get(row.name) != row.conclusion:
-				close_assignments(self, self.reviewers(row))
-		if not self.review_problem():
+		concluded = [
+			row
+			for row in self.opinions
+			if row.conclusion not in (None, "", rules.PENDING) and stored.get(row.name) != row.conclusion
+		]
+		for row in concluded:
+			close_assignments(self, self.reviewers(row))
+		if concluded and not self.review_problem():
 			notify(
 				{self.owner},
 				_("Every department concluded on order {0}: send the review to the general manager.").format(
