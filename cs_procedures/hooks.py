@@ -19,6 +19,7 @@ WORKFLOWS = [
 	"Order Review",
 	"Customer Visit Plan",
 	"Customer Property",
+	"Return Request",
 ]
 WORKFLOW_STATES = [
 	"Received",
@@ -96,6 +97,7 @@ doctype_js = {
 	"Sales Order": "erpnext_doctypes/sales_order.js",
 	"Delivery Note": "erpnext_doctypes/delivery_note.js",
 	"Sales Invoice": "erpnext_doctypes/sales_invoice.js",
+	"Warranty Claim": "erpnext_doctypes/warranty_claim.js",
 }
 
 override_doctype_dashboards = {
@@ -115,6 +117,27 @@ doc_events = {
 	},
 	"Sales Order": {
 		"before_submit": "cs_procedures.erpnext_doctypes.events.sales_order_before_submit",
+	},
+	# after-sales (001 4.12): returns held to the CS approval, repairs to the approved cost
+	"Delivery Note": {
+		"validate": "cs_procedures.erpnext_doctypes.returns.validate_return",
+		"on_submit": "cs_procedures.erpnext_doctypes.returns.update_request",
+		"on_cancel": "cs_procedures.erpnext_doctypes.returns.update_request",
+	},
+	"Sales Invoice": {
+		"validate": "cs_procedures.erpnext_doctypes.returns.validate_return",
+		"on_submit": "cs_procedures.erpnext_doctypes.returns.update_request",
+		"on_cancel": "cs_procedures.erpnext_doctypes.returns.update_request",
+	},
+	"Warranty Claim": {
+		"validate": "cs_procedures.erpnext_doctypes.repairs.validate_claim",
+		"after_insert": "cs_procedures.erpnext_doctypes.repairs.claim_created",
+	},
+	"Maintenance Visit": {
+		"validate": "cs_procedures.erpnext_doctypes.repairs.validate_visit",
+		"before_submit": "cs_procedures.erpnext_doctypes.repairs.check_repair_approved",
+		"on_submit": "cs_procedures.erpnext_doctypes.repairs.report_to_complaint",
+		"on_cancel": "cs_procedures.erpnext_doctypes.repairs.report_to_complaint",
 	},
 	"Quality Action": {
 		"validate": [

@@ -42,6 +42,20 @@ DEFAULT_REVIEWERS = {
 }
 
 
+# The after-sales questionnaire (002 ch5 §8 售后服务评价表, §9 售后服务调查问卷), asked when a repair is done.
+AFTER_SALES_SURVEY = {
+	"template_name": "After-Sales Service Survey",
+	"introduction": "Thank you for letting us repair your product. Please rate our after-sales service.",
+	"introduction_zh": "感谢您对我们售后服务的信任,请对本次维修服务评分,以帮助我们改进。",
+	"items": [
+		("Product Quality", "The repaired product works as it should", "维修后产品的使用状况"),
+		("Service", "How the quality problem was resolved", "产品出现质量问题后的处理结果"),
+		("Service", "Speed and efficiency of the repair", "服务效率"),
+		("Staff", "Attitude of our service staff", "服务人员的态度"),
+		("Staff", "Technical skill of the repair staff", "维修人员的技术水平"),
+	],
+}
+
 SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
 
 CS_ROLES = (
@@ -81,6 +95,16 @@ for _doctype in ("Customer", "Contact", "Sales Order", "Delivery Note", "Sales I
 	for _role in (people.CS_MANAGER, people.CS_OFFICER):
 		LINKED_PERMISSIONS[_doctype][_role] = ("select", "read")
 LINKED_PERMISSIONS["Sales Order"][people.GENERAL_MANAGER_ROLE] = ("select", "read")
+# after-sales (001 4.12.3): CS opens the warranty claim of a complaint and follows the repair visits
+LINKED_PERMISSIONS["Warranty Claim"] = {role: ("select",) for role in CS_ROLES}
+LINKED_PERMISSIONS["Maintenance Visit"] = {role: ("select",) for role in CS_ROLES}
+for _role in (people.CS_MANAGER, people.CS_OFFICER):
+	LINKED_PERMISSIONS["Warranty Claim"][_role] = ("select", "read", "write", "create")
+	LINKED_PERMISSIONS["Maintenance Visit"][_role] = ("select", "read")
+# who may see the CS approval of a repair cost on the claim (permlevel 1: nobody writes it by hand)
+LEVEL_ONE_READERS = {
+	"Warranty Claim": ("System Manager", "Maintenance User", people.CS_MANAGER, people.CS_OFFICER),
+}
 # what was improved, told to the customers who answered (001 4.8, 003 §5.3.4)
 IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
 
@@ -92,6 +116,7 @@ def after_install():
 	set_default_routing()
 	set_default_reviewers()
 	create_default_survey_template()
+	create_after_sales_survey_template()
 	create_survey_email_template()
 	create_improvement_reply_template()
 	set_default_working_day()
@@ -113,6 +138,10 @@ def grant_linked_permissions():
 				add_permission(doctype, role, 0, ptypes[0])
 			for ptype in ptypes:
 				update_permission_property(doctype, role, 0, ptype, 1, validate=False)
+	for doctype, roles in LEVEL_ONE_READERS.items():
+		for role in roles:
+			if not frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 1}):
+				add_permission(doctype, role, 1, "read")
 	frappe.clear_cache()
 
 
@@ -120,6 +149,8 @@ def revoke_linked_permissions():
 	"""Uninstalling takes back the rules the app added for its roles."""
 	for doctype in LINKED_PERMISSIONS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", CS_ROLES)})
+	for doctype in LEVEL_ONE_READERS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "permlevel": 1})
 	frappe.clear_cache()
 
 
@@ -199,21 +230,36 @@ def _fill_departments(table: str, key: str, defaults: dict[str, str]):
 
 
 def create_default_survey_template():
-	if frappe.db.exists("Satisfaction Survey Template", DEFAULT_SURVEY["template_name"]):
-		return
-	frappe.get_doc(
-		{
-			"doctype": "Satisfaction Survey Template",
-			"template_name": DEFAULT_SURVEY["template_name"],
-			"introduction": DEFAULT_SURVEY["introduction"],
-			"introduction_zh": DEFAULT_SURVEY["introduction_zh"],
-			"is_default": 1,
-			"items": [
-				{"category": category, "question": question, "question_zh": question_zh, "max_score": 20}
-				for category, question, question_zh in DEFAULT_SURVEY["items"]
-			],
-		}
-	).insert(ignore_permissions=True)
+	_create_survey_template(DEFAULT_SURVEY, is_default=1)
+
+
+def create_after_sales_survey_template():
+	"""The after-sales questionnaire, asked when a repair is completed (set in CS Settings)."""
+	created = _create_survey_template(AFTER_SALES_SURVEY, is_default=0)
+	if created and not frappe.db.get_single_value("CS Settings", "after_sales_survey_template"):
+		frappe.db.set_single_value("CS Settings", "after_sales_survey_template", created)
+
+
+def _create_survey_template(survey: dict, is_default: int) -> str | None:
+	if frappe.db.exists("Satisfaction Survey Template", survey["template_name"]):
+		return None
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Satisfaction Survey Template",
+				"template_name": survey["template_name"],
+				"introduction": survey["introduction"],
+				"introduction_zh": survey["introduction_zh"],
+				"is_default": is_default,
+				"items": [
+					{"category": category, "question": question, "question_zh": question_zh, "max_score": 20}
+					for category, question, question_zh in survey["items"]
+				],
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
 
 
 def create_survey_email_template():

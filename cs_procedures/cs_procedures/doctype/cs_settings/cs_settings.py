@@ -30,6 +30,8 @@ class CSSettings(Document):
 			SatisfactionSurveySchedule,
 		)
 
+		after_sales_survey_days: DF.Int
+		after_sales_survey_template: DF.Link | None
 		allow_sales_only_handling: DF.Check
 		complaint_departments: DF.Table[CSComplaintDepartment]
 		countermeasure_hours: DF.Float
@@ -42,6 +44,7 @@ class CSSettings(Document):
 		]
 		holiday_list: DF.Link | None
 		require_order_review: DF.Check
+		returns_need_approval: DF.Check
 		review_departments: DF.Table[CSReviewDepartment]
 		sales_reply_hours: DF.Float
 		share_survey_results_on_portal: DF.Check

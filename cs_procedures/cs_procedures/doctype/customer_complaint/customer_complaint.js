@@ -51,6 +51,25 @@ frappe.ui.form.on("Customer Complaint", {
 				dialog.show();
 			});
 		}
+		// after-sales from the complaint (001 4.12.2-4.12.3): ERPNext's own documents, CS approvals
+		if (!frm.is_new() && frm.doc.docstatus < 2 && state !== "Not Accepted" && frappe.user.has_role(["CS Officer", "CS Manager"])) {
+			frm.add_custom_button(
+				__("Return Request"),
+				() => frappe.model.open_mapped_doc({
+					method: "cs_procedures.cs_procedures.doctype.return_request.return_request.make_from_complaint",
+					frm,
+				}),
+				__("Create")
+			);
+			frm.add_custom_button(
+				__("Warranty Claim"),
+				() => frappe.model.open_mapped_doc({
+					method: "cs_procedures.erpnext_doctypes.repairs.make_warranty_claim",
+					frm,
+				}),
+				__("Create")
+			);
+		}
 		if (frm.doc.docstatus !== 0 || !frm.doc.next_deadline) return;
 		const due = frappe.datetime.str_to_user(frm.doc.next_deadline);
 		const stage = __(frm.doc.deadline_stage);

@@ -75,6 +75,8 @@ class CustomerComplaint(guards.ProcedureDocument):
 		received_by: DF.Link | None
 		received_on: DF.Datetime
 		reopen_count: DF.Int
+		repair_result: DF.SmallText | None
+		repaired_on: DF.Date | None
 		replied_on: DF.Datetime | None
 		reply_summary: DF.SmallText | None
 		responsibilities: DF.Table[ComplaintResponsibility]
@@ -90,6 +92,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		verified_by: DF.Link | None
 		verified_on: DF.Datetime | None
 		vp_decision: DF.SmallText | None
+		warranty_claim: DF.Link | None
 		workflow_state: DF.Link | None
 
 	# end: auto-generated types

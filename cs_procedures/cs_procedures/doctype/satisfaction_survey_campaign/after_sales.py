@@ -1,0 +1,80 @@
+"""The after-sales satisfaction survey (002 ch5 §8 售后服务评价表, §9 售后服务调查问卷): when a repair is
+completed, the customer is asked through the survey procedure itself, a one-customer campaign on the
+template named in CS Settings, answered on the portal like any other."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, cint, getdate, nowdate
+
+from cs_procedures import people
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.notifications import assign, can_email
+
+DEFAULT_REPLY_DAYS = 14
+
+
+def schedule_key(claim: str) -> str:
+	return f"after-sales|{claim}"
+
+
+def enqueue_after_sales_survey(claim: str):
+	"""After the visit's transaction commits, in the background: the visit never waits on it."""
+	if not get_settings().after_sales_survey_template:
+		return
+	frappe.enqueue(
+		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.after_sales.create_after_sales_survey",
+		claim=claim,
+		enqueue_after_commit=True,
+		job_id=f"cs-after-sales-survey::{claim}",
+		deduplicate=True,
+	)
+
+
+def create_after_sales_survey(claim: str) -> str | None:
+	"""The campaign asking the customer of a completed repair; once per warranty claim (safe to run
+	again). Returns the campaign's name."""
+	settings = get_settings()
+	template = settings.after_sales_survey_template
+	existing = frappe.db.get_value("Satisfaction Survey Campaign", {"schedule_key": schedule_key(claim)})
+	if existing or not template:
+		return existing
+	doc = frappe.get_doc("Warranty Claim", claim)
+	today = getdate(nowdate())
+	follower = None
+	if doc.get("cs_customer_complaint"):
+		follower = frappe.db.get_value("Customer Complaint", doc.cs_customer_complaint, "follower")
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": _("After-sales survey: {0} ({1})").format(doc.customer_name or doc.customer, claim),
+			"template": template,
+			"period_start": min(getdate(doc.complaint_date or today), today),
+			"period_end": today,
+			"send_date": today,
+			"reply_by": add_days(today, cint(settings.after_sales_survey_days) or DEFAULT_REPLY_DAYS),
+			"audience": "Selected Customers",
+			"customers": [{"customer": doc.customer}],
+			"follower": follower,
+			"schedule_key": schedule_key(claim),
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_value(
+		"Warranty Claim", claim, "cs_after_sales_survey", campaign.name, update_modified=False
+	)
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
+		contacts_by_customer,
+	)
+
+	if contacts_by_customer([doc.customer]) and not can_email():
+		# nothing waits on e-mail: CS sends it (or calls) when they can
+		assign(
+			campaign,
+			[follower] if follower else people.users_with_role(people.CS_OFFICER),
+			_("Send the after-sales survey of {0}: the site has no outgoing e-mail.").format(
+				doc.customer_name or doc.customer
+			),
+		)
+		return campaign.name
+	campaign = frappe.get_doc(campaign.doctype, campaign.name, for_update=True)
+	campaign.invite("Draft")
+	return campaign.name
