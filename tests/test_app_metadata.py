@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from cs_procedures.procedures import after_sales as after_sales_rules
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import order_review as review_rules
 from cs_procedures.procedures import property as property_rules
@@ -26,6 +27,7 @@ PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
 	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
 	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse", "Event",
+	"Warranty Claim", "Currency",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 
@@ -77,6 +79,7 @@ def test_customer_complaint_naming_and_email_intake():
 WORKFLOWS = {
 	"Customer Complaint": (rules, rules.RECEIVED, {rules.CLOSED, rules.NOT_ACCEPTED}),
 	"Customer Visit Plan": (visit_rules, visit_rules.DRAFT, {visit_rules.APPROVED}),
+	"Return Request": (after_sales_rules, after_sales_rules.DRAFT, set(after_sales_rules.END_STATES)),
 	"Customer Property": (property_rules, property_rules.RECEIVED, set(property_rules.FINAL_STATUSES)),
 	"Order Review": (
 		review_rules,
@@ -125,6 +128,9 @@ def test_roles_with_permissions_exist():
 		"System Manager",
 		"Stock User",
 		"Quality Manager",
+		"Sales User",
+		"Accounts User",
+		"Maintenance User",
 	}
 	for path in doctype_files():
 		for perm in load(path)["permissions"]:

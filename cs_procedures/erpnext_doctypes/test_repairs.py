@@ -1,0 +1,239 @@
+"""Repairs from a complaint on ERPNext's Warranty Claim and Maintenance Visit (001 4.12.3, 002 ch5 §4),
+with the CS manager's approval of the repair cost, in a real site and over HTTP."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime, nowtime, today
+
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.after_sales import (
+	create_after_sales_survey,
+	schedule_key,
+)
+from cs_procedures.erpnext_doctypes.repairs import make_warranty_claim
+from cs_procedures.procedures import after_sales as rules
+from cs_procedures.testing import (
+	DEMO_ITEM,
+	HttpUser,
+	SiteState,
+	as_user,
+	company,
+	ensure_customer,
+	ensure_stock_item,
+	ensure_user,
+	purge,
+)
+
+test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
+
+PASSWORD = "Repairs-Test-2026!"
+MANAGER = "rep.manager@example.com"
+OFFICER = "rep.officer@example.com"
+TECHNICIAN = "rep.technician@example.com"
+CUSTOMER = "_CS Repairs Customer"
+REPAIRER = "_CS Test Repairer"
+PART = "_CS Test Heating Element"
+STATE = SiteState()
+CREATED = []
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
+	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
+	ensure_user(TECHNICIAN, ["Maintenance User"], password=PASSWORD)
+	ensure_customer(CUSTOMER)
+	ensure_stock_item(DEMO_ITEM)
+	ensure_stock_item(PART)
+	if not frappe.db.exists("Sales Person", REPAIRER):
+		root = frappe.db.get_value("Sales Person", {"is_group": 1}, "name", order_by="lft")
+		frappe.get_doc(
+			{"doctype": "Sales Person", "sales_person_name": REPAIRER, "parent_sales_person": root}
+		).insert()
+	STATE.settings(after_sales_survey_template="After-Sales Service Survey", after_sales_survey_days=10)
+	frappe.db.commit()
+
+
+def tearDownModule():
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	for doctype, name in reversed(CREATED):
+		purge(doctype, name)
+	STATE.restore()
+	frappe.db.commit()
+
+
+def new_complaint():
+	with as_user(MANAGER):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": CUSTOMER,
+				"channel": "Phone",
+				"received_on": now_datetime().replace(microsecond=0),
+				"complaint_type": "Quality",
+				"subject": "Dryer stopped heating",
+				"description": "Stopped after two weeks.",
+				"follower": OFFICER,
+				"customer_request": "Repair",
+				"item_code": DEMO_ITEM,
+				"customer_required_by": add_days(now_datetime(), 14),
+			}
+		).insert()
+	CREATED.append((doc.doctype, doc.name))
+	return doc
+
+
+def new_claim(cost=250):
+	complaint = new_complaint()
+	with as_user(OFFICER):
+		claim = make_warranty_claim(complaint.name)
+		claim.update(
+			{
+				"company": company(),
+				"warranty_amc_status": "Out of Warranty",
+				"cs_fault_category": "Electrical",
+				"cs_fault_cause": "Heating element burnt out",
+				"cs_repair_cost": cost,
+			}
+		)
+		claim.insert()
+	CREATED.append((claim.doctype, claim.name))
+	return complaint, claim
+
+
+def new_visit(claim, completion="Fully Completed"):
+	from erpnext.support.doctype.warranty_claim.warranty_claim import make_maintenance_visit
+
+	with as_user(TECHNICIAN):
+		visit = make_maintenance_visit(claim.name)
+		visit.update(
+			{
+				"mntc_date": today(),
+				"mntc_time": nowtime(),
+				"completion_status": completion,
+				"maintenance_type": "Breakdown",
+				"company": company(),
+			}
+		)
+		visit.purposes[0].service_person = REPAIRER
+		visit.purposes[0].work_done = "Replaced the heating element; tested 30 minutes."
+		visit.append("cs_repair_parts", {"item_code": PART, "qty": 1, "rate": 120})
+		visit.insert()
+	CREATED.append((visit.doctype, visit.name))
+	return visit
+
+
+def call(user, method, **args):
+	frappe.db.commit()
+	return HttpUser(user, PASSWORD).post(f"cs_procedures.erpnext_doctypes.repairs.{method}", args)
+
+
+class TestRepairs(FrappeTestCase):
+	def test_claim_from_a_complaint(self):
+		complaint, claim = new_claim()
+		self.assertEqual((claim.customer, claim.item_code), (CUSTOMER, DEMO_ITEM))
+		self.assertEqual(claim.cs_customer_complaint, complaint.name)
+		self.assertIn("Dryer stopped heating", claim.complaint)
+		complaint.reload()
+		self.assertEqual(complaint.warranty_claim, claim.name)
+
+	def test_cost_is_approved_by_the_cs_manager_before_the_repair(self):
+		complaint, claim = new_claim()
+		visit = new_visit(claim)
+		with as_user(TECHNICIAN), self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(visit.doctype, visit.name).submit()  # cost not asked for yet
+
+		response = call(OFFICER, "request_cost_approval", claim=claim.name)
+		self.assertEqual(response.status_code, 200, response.text[-300:])
+		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_AWAITING)
+		self.assertIn(MANAGER, assigned(claim))
+
+		# the officer can neither decide nor write the decision by hand
+		self.assertEqual(call(OFFICER, "decide_cost", claim=claim.name, approve=1).status_code, 403)
+		frappe.db.commit()
+		forged = HttpUser(OFFICER, PASSWORD).put(
+			"Warranty Claim",
+			claim.name,
+			{"cs_repair_cost_status": "Approved", "cs_repair_cost_approved_by": OFFICER},
+		)
+		self.assertEqual(forged.status_code, 200, forged.text[-300:])  # Frappe puts the values back
+		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_AWAITING)
+		self.assertIsNone(stored(claim, "cs_repair_cost_approved_by"))
+		with as_user(TECHNICIAN), self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(visit.doctype, visit.name).submit()
+
+		# a rejection says why
+		self.assertEqual(call(MANAGER, "decide_cost", claim=claim.name, approve=0).status_code, 417)
+		response = call(MANAGER, "decide_cost", claim=claim.name, approve=1)
+		self.assertEqual(response.status_code, 200, response.text[-300:])
+		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_APPROVED)
+		self.assertEqual(stored(claim, "cs_repair_cost_approved_by"), MANAGER)
+		self.assertNotIn(MANAGER, assigned(claim))
+
+		# a changed estimate is asked again
+		with as_user(OFFICER):
+			doc = frappe.get_doc(claim.doctype, claim.name)
+			doc.cs_repair_cost = 400
+			doc.save()
+		self.assertIsNone(stored(claim, "cs_repair_cost_status"))
+		call(OFFICER, "request_cost_approval", claim=claim.name)
+		call(MANAGER, "decide_cost", claim=claim.name, approve=1)
+
+		with as_user(TECHNICIAN):
+			visit = frappe.get_doc(visit.doctype, visit.name)
+			visit.submit()
+		self.assertEqual(visit.cs_parts_cost, 120)
+		self.assertEqual(stored(claim, "status"), "Closed")  # ERPNext closes the claim
+		complaint.reload()
+		self.assertEqual(complaint.warranty_claim, claim.name)
+		self.assertEqual(str(complaint.repaired_on), today())
+		self.assertIn("Replaced the heating element", complaint.repair_result)
+		self.assertEqual(complaint.handling_method, "Repair")
+
+		# a cancelled visit takes its result back from the complaint
+		with as_user("Administrator"):
+			frappe.get_doc(visit.doctype, visit.name).cancel()
+		complaint.reload()
+		self.assertIsNone(complaint.repaired_on)
+		self.assertIsNone(complaint.repair_result)
+
+	def test_repair_without_cost_needs_no_approval(self):
+		complaint, claim = new_claim(cost=0)
+		visit = new_visit(claim, completion="Partially Completed")
+		with as_user(TECHNICIAN):
+			frappe.get_doc(visit.doctype, visit.name).submit()
+		complaint.reload()
+		self.assertIsNone(complaint.repaired_on)
+		self.assertTrue(complaint.repair_result.startswith("Partially Completed"))
+		self.assertEqual(stored(claim, "status"), "Work In Progress")
+
+	def test_after_sales_survey_once_per_repair(self):
+		_complaint, claim = new_claim(cost=0)
+		first = create_after_sales_survey(claim.name)
+		self.assertEqual(create_after_sales_survey(claim.name), first)  # the job may run twice
+		CREATED.append(("Satisfaction Survey Campaign", first))
+		campaign = frappe.get_doc("Satisfaction Survey Campaign", first)
+		self.assertEqual(campaign.template, "After-Sales Service Survey")
+		self.assertEqual([row.customer for row in campaign.customers], [CUSTOMER])
+		self.assertEqual(campaign.schedule_key, schedule_key(claim.name))
+		self.assertEqual(str(campaign.reply_by), add_days(today(), 10))
+		self.assertEqual(campaign.status, "Sent")  # no e-mail contact: a phone survey, sent at once
+		self.assertEqual(stored(claim, "cs_after_sales_survey"), first)
+		responses = frappe.get_all(
+			"Satisfaction Survey Response", filters={"campaign": first}, pluck="customer"
+		)
+		self.assertEqual(responses, [CUSTOMER])
+		for name in frappe.get_all("Satisfaction Survey Response", filters={"campaign": first}, pluck="name"):
+			CREATED.append(("Satisfaction Survey Response", name))
+
+
+def stored(doc, field):
+	return frappe.db.get_value(doc.doctype, doc.name, field)
+
+
+def assigned(doc) -> list[str]:
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": doc.doctype, "reference_name": doc.name, "status": "Open"},
+		pluck="allocated_to",
+	)
