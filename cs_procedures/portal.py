@@ -22,6 +22,7 @@ from frappe.utils.user import get_users_with_role
 
 from cs_procedures import people
 from cs_procedures.notifications import assign, notify
+from cs_procedures.procedures import after_sales
 from cs_procedures.procedures import complaint as complaint_rules
 from cs_procedures.procedures import portal as rules
 
@@ -252,6 +253,7 @@ def complaint_view(name: str) -> frappe._dict:
 			"customer_feedback": doc.customer_feedback,
 			"customer_feedback_on": doc.customer_feedback_on,
 			"may_attach": rules.customer_state(doc.workflow_state) != rules.CLOSED,
+			**after_sales_view(doc),
 			"attachments": frappe.get_all(
 				"File",
 				filters={
@@ -265,6 +267,32 @@ def complaint_view(name: str) -> frappe._dict:
 		}
 	)
 	return view
+
+
+def after_sales_view(doc) -> dict:
+	"""The complaint's return requests and repair, in the customer's words (001 4.12)."""
+	returns = []
+	for request in frappe.get_all(
+		"Return Request",
+		filters={"customer_complaint": doc.name, "customer": doc.customer},
+		fields=["name", "request_type", "workflow_state", "docstatus", "return_status"],
+		order_by="creation",
+	):
+		words = after_sales.customer_return_state(
+			request.workflow_state, request.docstatus, request.return_status
+		)
+		if words:
+			returns.append(
+				frappe._dict(name=request.name, request_type=request.request_type, state_words=words)
+			)
+	repair = None
+	if doc.warranty_claim:
+		words = after_sales.customer_repair_state(
+			frappe.db.get_value("Warranty Claim", doc.warranty_claim, "status")
+		)
+		if words:
+			repair = frappe._dict(state_words=words, repaired_on=doc.repaired_on)
+	return {"returns": returns, "repair": repair}
 
 
 def _as_datetime(value):

@@ -98,3 +98,15 @@ def test_return_rate():
 	assert rules.return_rate(200, 3) == 1.5
 	assert rules.return_rate(0, 3) is None
 	assert rules.return_rate(3, 0) == 0
+
+
+def test_what_the_customer_sees():
+	assert rules.customer_return_state(rules.DRAFT, 0, None) is None
+	assert rules.customer_return_state(rules.SUBMITTED, 0, None) == "Under Review"
+	assert rules.customer_return_state(rules.REJECTED, 0, None) == "Not Approved"
+	assert rules.customer_return_state(rules.APPROVED, 1, rules.NOT_RETURNED) == "Approved"
+	assert rules.customer_return_state(rules.APPROVED, 1, rules.PARTLY_RETURNED) == "Goods Received Back"
+	assert rules.customer_return_state(rules.APPROVED, 2, None) is None
+	assert rules.customer_repair_state("Open") == "Repair in Progress"
+	assert rules.customer_repair_state("Closed") == "Repaired"
+	assert rules.customer_repair_state("Cancelled") is None

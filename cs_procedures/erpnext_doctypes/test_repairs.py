@@ -189,6 +189,9 @@ class TestRepairs(FrappeTestCase):
 		self.assertEqual(str(complaint.repaired_on), today())
 		self.assertIn("Replaced the heating element", complaint.repair_result)
 		self.assertEqual(complaint.handling_method, "Repair")
+		from cs_procedures.portal import complaint_view
+
+		self.assertEqual(complaint_view(complaint.name).repair.state_words, "Repaired")
 
 		# a cancelled visit takes its result back from the complaint
 		with as_user("Administrator"):

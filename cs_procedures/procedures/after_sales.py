@@ -159,6 +159,29 @@ def cost_request_problem(status: str | None, cost: float, claim_status: str | No
 	return None
 
 
+# What the customer sees on the portal ------------------------------------------------------------
+
+
+def customer_return_state(state: str | None, docstatus: int, return_status: str | None) -> str | None:
+	"""A return request in the customer's words; None for one not yet put forward (a draft)."""
+	if docstatus == 2:
+		return None
+	if state == SUBMITTED:
+		return "Under Review"
+	if state == REJECTED:
+		return "Not Approved"
+	if state == APPROVED:
+		return "Goods Received Back" if return_status in (PARTLY_RETURNED, FULLY_RETURNED) else "Approved"
+	return None
+
+
+def customer_repair_state(claim_status: str | None) -> str | None:
+	"""A warranty claim's status in the customer's words."""
+	return {"Open": "Repair in Progress", "Work In Progress": "Repair in Progress", "Closed": "Repaired"}.get(
+		claim_status or ""
+	)
+
+
 # Figures -----------------------------------------------------------------------------------------
 
 

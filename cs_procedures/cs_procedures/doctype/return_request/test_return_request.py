@@ -185,7 +185,11 @@ class TestReturnRequest(FrappeTestCase):
 		self.assertEqual(act(MANAGER, request, "Reject").workflow_state, rules.REJECTED)
 
 	def test_officer_cannot_approve_or_forge_over_http(self):
-		request = act(OFFICER, new_request(), "Submit for Approval")
+		draft = new_request()
+		officer = self.http(OFFICER)
+		row = draft.items[0].as_dict(convert_dates_to_str=True)
+		self.assertRefused(officer.put(draft.doctype, draft.name, {"items": [{**row, "approved_qty": 3}]}))
+		request = act(OFFICER, draft, "Submit for Approval")
 		officer = self.http(OFFICER)
 		self.assertRefused(officer.apply_workflow(request, "Approve"))
 		row = request.items[0].as_dict(convert_dates_to_str=True)
@@ -229,6 +233,13 @@ class TestReturnRequest(FrappeTestCase):
 		self.assertEqual(request.return_status, rules.FULLY_RETURNED)
 		complaint = frappe.get_doc("Customer Complaint", request.customer_complaint)
 		self.assertEqual(complaint.return_delivery_note, returned["name"])
+		# the customer follows it on the portal's complaint page
+		from cs_procedures.portal import complaint_view
+
+		self.assertEqual(
+			[(r.name, r.state_words) for r in complaint_view(complaint.name).returns],
+			[(request.name, "Goods Received Back")],
+		)
 		# nothing is left to return on the request; a hand-made return naming it is refused too
 		with self.assertRaises(frappe.ValidationError):
 			make_return_delivery_note(request.name)
