@@ -26,6 +26,7 @@ USERS = {
 	"demo.dispatch@example.com": (["CS Department Head", "CS Reviewer"], "Dispatch"),
 	"demo.vp@example.com": (["CS Vice President"], None),
 	"demo.gm@example.com": (["CS General Manager"], None),
+	"demo.service@example.com": (["Maintenance User", "Stock User"], None),
 }
 CUSTOMERS = {
 	"Shenzhen Lights Co.": "buyer@shenzhen-lights.example",
@@ -58,7 +59,11 @@ def make() -> dict:
 			],
 		)
 		settings.save()
-	made = {"complaints": [make_complaint(*row) for row in COMPLAINTS], "order": make_order()}
+	made = {
+		"complaints": [make_complaint(*row) for row in COMPLAINTS],
+		"order": make_order(),
+		"after_sales": make_after_sales(),
+	}
 	frappe.db.commit()
 	return made
 
@@ -113,3 +118,59 @@ def make_order() -> str:
 			}
 		).insert()
 	return order.name
+
+
+def make_after_sales() -> dict:
+	"""A delivery with a defect complaint, a return request waiting for the CS manager and a warranty
+	claim whose repair cost waits for approval (001 4.12.2-4.12.3)."""
+	from cs_procedures.cs_procedures.doctype.return_request.return_request import make_from_complaint
+	from cs_procedures.erpnext_doctypes.repairs import make_warranty_claim, request_cost_approval
+	from cs_procedures.testing import make_delivery_note
+
+	subject = "Dryers arrived without heating"
+	complaint = frappe.db.get_value("Customer Complaint", {"subject": subject}, "name")
+	if complaint:
+		return {
+			"complaint": complaint,
+			"return_request": frappe.db.get_value("Return Request", {"customer_complaint": complaint}),
+			"warranty_claim": frappe.db.get_value("Warranty Claim", {"cs_customer_complaint": complaint}),
+		}
+	customer = "Ningbo Home Appliances"
+	delivery = make_delivery_note(customer, 20)
+	with as_user("demo.manager@example.com"):
+		complaint = frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": customer,
+				"channel": "Phone",
+				"received_on": now_datetime().replace(microsecond=0),
+				"complaint_type": "Quality",
+				"subject": subject,
+				"description": "<p>Four of the twenty dryers do not heat.</p>",
+				"follower": "demo.officer@example.com",
+				"customer_request": "Replacement",
+				"delivery_note": delivery.name,
+				"item_code": delivery.items[0].item_code,
+				"qty": 20,
+				"defect_qty": 4,
+				"customer_required_by": add_days(now_datetime(), 7),
+			}
+		).insert()
+	with as_user("demo.officer@example.com"):
+		request = make_from_complaint(complaint.name)
+		request.reason_details = "Heating element fails at power-on."
+		request.insert()
+		apply_workflow(request, "Submit for Approval")
+		claim = make_warranty_claim(complaint.name)
+		claim.update(
+			{
+				"company": company(),
+				"warranty_amc_status": "Under Warranty",
+				"cs_fault_category": "Electrical",
+				"cs_fault_cause": "Heating element of lot 2611 burns out at power-on",
+				"cs_repair_cost": 180,
+			}
+		)
+		claim.insert()
+		request_cost_approval(claim.name)
+	return {"complaint": complaint.name, "return_request": request.name, "warranty_claim": claim.name}

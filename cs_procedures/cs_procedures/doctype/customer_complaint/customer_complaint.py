@@ -139,8 +139,9 @@ class CustomerComplaint(guards.ProcedureDocument):
 	def validate(self):
 		settings = get_settings()
 		before = self.get_doc_before_save()
-		if self.received_on:  # to the second, as the form shows and edits it
-			self.received_on = get_datetime(self.received_on).replace(microsecond=0)
+		for field in ("received_on", "customer_required_by"):  # to the second, as the form edits it
+			if self.get(field):
+				self.set(field, get_datetime(self.get(field)).replace(microsecond=0))
 		workflow.check_routing(self, before)
 		self.responsible_department = self.responsible_department or rules.route_department(
 			self.complaint_type, settings.department_map()
