@@ -1,0 +1,24 @@
+// The period filters of the after-sales reports (Return and Exchange Summary, Repair Statistics,
+// After-Sales Quality Summary), included into their scripts by Frappe's include directive. This file must
+// not name that directive itself: Frappe renders includes again while the text holds one.
+frappe.provide("cs_procedures");
+
+cs_procedures.after_sales_period_filters = () => [
+	{
+		fieldname: "from_date",
+		label: __("From Date"),
+		fieldtype: "Date",
+		default: frappe.datetime.year_start(),
+		reqd: 1,
+	},
+	{
+		fieldname: "to_date",
+		label: __("To Date"),
+		fieldtype: "Date",
+		default: frappe.datetime.get_today(),
+		reqd: 1,
+	},
+];
+
+// Select options stored in English, shown in the user's language
+cs_procedures.translated_options = (values) => values.map((value) => ({ value, label: __(value) }));

@@ -1,0 +1,32 @@
+"""The period and grouping shared by the after-sales reports (001 4.12.5, 002 ch5 §5-6)."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, escape_html, get_year_start, getdate, today
+
+
+def period(filters) -> tuple:
+	"""The report's first and last day (both included): from the start of this year to today unless
+	the filters say otherwise."""
+	from_date = getdate(filters.get("from_date") or get_year_start(today()))
+	to_date = getdate(filters.get("to_date") or today())
+	if from_date > to_date:
+		frappe.throw(_("From Date must be before To Date."), title=_("Invalid Filters"))
+	return from_date, to_date
+
+
+def period_values(filters) -> dict:
+	"""SQL values of the period; `to_next` is the day after it, for Datetime columns."""
+	from_date, to_date = period(filters)
+	return {"from_date": from_date, "to_date": to_date, "to_next": add_days(to_date, 1)}
+
+
+def group_of(filters, groups: dict) -> str | None:
+	"""The filter `group_by`: empty (one row per record) or one of `groups`."""
+	group_by = filters.get("group_by") or None
+	if group_by and group_by not in groups:
+		frappe.throw(
+			_("Cannot group this report by {0}.").format(escape_html(str(group_by))),
+			title=_("Invalid Filters"),
+		)
+	return group_by

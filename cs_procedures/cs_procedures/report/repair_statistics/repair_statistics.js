@@ -1,0 +1,35 @@
+{% include "cs_procedures/cs_procedures/report/after_sales_filters.js" %}
+
+frappe.query_reports["Repair Statistics"] = {
+	filters: [
+		...cs_procedures.after_sales_period_filters(),
+		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
+		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+		{
+			fieldname: "fault_category",
+			label: __("Fault Category"),
+			fieldtype: "Select",
+			options: cs_procedures.translated_options([
+				"",
+				"Electrical",
+				"Mechanical",
+				"Appearance",
+				"Performance",
+				"Installation",
+				"Other",
+			]),
+		},
+		{
+			fieldname: "status",
+			label: __("Status"),
+			fieldtype: "Select",
+			options: cs_procedures.translated_options(["", "Open", "Work In Progress", "Closed", "Cancelled"]),
+		},
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: cs_procedures.translated_options(["", "Fault Category", "Item"]),
+		},
+	],
+};

@@ -1,0 +1,142 @@
+"""产品退换货汇总表 (002 ch5 §5): the goods that came back in a period, one row per line of each real
+return, or summed by reason, customer or item.
+
+A real return is a submitted return Delivery Note, or a submitted return Sales Invoice that moved the
+goods (update stock): the two the satisfaction survey counts (`count_returns`); a credit note alone is
+a price correction. Category and reason come from the Return Request the return was made from; a
+return made without one is a "Return" whose reason is "Not Recorded"."""
+
+import frappe
+from frappe import _
+
+from cs_procedures.cs_procedures.report.after_sales_filters import group_of, period_values
+from cs_procedures.cs_procedures.report.columns import column, escape_text, escape_values, translate_values
+
+NOT_RECORDED = "Not Recorded"
+
+# group_by filter value -> (column of the return lines, column label, column type, link target)
+GROUPS = {
+	"Reason": ("reason", "Reason", "Data", None),
+	"Customer": ("customer", "Customer", "Link", "Customer"),
+	"Item": ("item_code", "Item", "Link", "Item"),
+}
+
+# the lines of one kind of real return; `goods` is what makes a return invoice a return of goods
+RETURN_LINES = """
+	select '{doctype}' as document_type, d.name as document, i.idx, d.posting_date as return_date,
+		d.customer, d.customer_name, i.item_code, i.item_name, abs(i.stock_qty) as qty, i.stock_uom,
+		abs(i.base_net_amount) as amount, o.posting_date as purchase_date, d.cs_return_request as return_request
+	from `tab{doctype}` d
+	join `tab{doctype} Item` i on i.parent = d.name and i.parenttype = '{doctype}'
+	left join `tab{doctype}` o on o.name = d.return_against
+	where d.is_return = 1 and d.docstatus = 1 {goods}
+		and d.posting_date between %(from_date)s and %(to_date)s {conditions}"""
+RETURNS = (("Delivery Note", ""), ("Sales Invoice", "and d.update_stock = 1"))
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	group_by = group_of(filters, GROUPS)
+	lines, values = return_lines(filters)
+	chart_rows = frappe.db.sql(
+		f"""select reason as grp, count(distinct document_type, document) as returns, sum(qty) as qty
+		from ({lines}) l group by reason order by qty desc, reason""",
+		values,
+		as_dict=True,
+	)
+	for row in chart_rows:
+		row.grp = _(row.grp)
+	if group_by:
+		field, label, fieldtype, options = GROUPS[group_by]
+		rows = frappe.db.sql(
+			f"""select {field} as grp, count(distinct document_type, document) as returns,
+				sum(qty) as qty, sum(amount) as amount
+			from ({lines}) l
+			group by grp
+			order by amount desc, grp""",
+			values,
+			as_dict=True,
+		)
+		if group_by == "Reason":
+			translate_values(rows, ("grp",))
+		return grouped_columns(label, fieldtype, options), rows, None, chart(chart_rows)
+	rows = frappe.db.sql(
+		f"{lines} order by return_date desc, document_type, document, idx", values, as_dict=True
+	)
+	translate_values(rows, ("category", "reason"))
+	escape_values(rows, ("customer_name", "item_name", "stock_uom"))
+	return columns(), rows, None, chart(chart_rows)
+
+
+def return_lines(filters) -> tuple[str, dict]:
+	"""SQL of the lines of the real returns in the period (the filters applied), with the category,
+	reason and complaint of the request each return was made from."""
+	values = period_values(filters)
+	conditions = ""
+	for field, expression in (("customer", "d.customer"), ("item_code", "i.item_code")):
+		if filters.get(field):
+			conditions += f" and {expression} = %({field})s"
+			values[field] = filters.get(field)
+	branches = "\n\tunion all".join(
+		RETURN_LINES.format(doctype=doctype, goods=goods, conditions=conditions) for doctype, goods in RETURNS
+	)
+	where = ""
+	if filters.get("reason"):
+		where = "where coalesce(q.reason, %(not_recorded)s) = %(reason)s"
+		values["reason"] = filters.reason
+	values["not_recorded"] = NOT_RECORDED
+	sql = f"""
+		select r.*, coalesce(q.request_type, 'Return') as category,
+			coalesce(q.reason, %(not_recorded)s) as reason, q.customer_complaint
+		from ({branches}
+		) r
+		left join `tabReturn Request` q on q.name = r.return_request
+		{where}"""
+	return sql, values
+
+
+def columns():
+	# a Link column is read only by who may read its doctype (the desk checks each one): the unit and
+	# the document type are plain text
+	return [
+		column("return_date", _("Return Date"), "Date", width=100),
+		column("customer", _("Customer"), "Link", "Customer", 140),
+		column("customer_name", _("Customer Name"), width=160),
+		column("item_code", _("Item"), "Link", "Item", 140),
+		column("item_name", _("Item Name"), width=160),
+		column("qty", _("Qty"), "Float", width=80),
+		column("stock_uom", _("UOM"), width=70),
+		column("amount", _("Amount"), "Currency", width=110),
+		column("purchase_date", _("Purchase Date"), "Date", width=100),
+		column("category", _("Category"), width=90),
+		column("reason", _("Reason"), width=140),
+		column("return_request", _("Return Request"), "Link", "Return Request", 140),
+		column("customer_complaint", _("Customer Complaint"), "Link", "Customer Complaint", 140),
+		column("document_type", _("Document Type"), width=120),
+		column("document", _("Document"), "Dynamic Link", "document_type", 160),
+	]
+
+
+def grouped_columns(label, fieldtype, options):
+	return [
+		column("grp", _(label), fieldtype, options, 180),
+		column("returns", _("Returns"), "Int", width=90),
+		column("qty", _("Qty"), "Float", width=90),
+		column("amount", _("Amount"), "Currency", width=120),
+	]
+
+
+def chart(rows):
+	if not rows:
+		return None
+	# the chart's tooltip shows the labels as HTML
+	return {
+		"data": {
+			"labels": [escape_text(row.grp) for row in rows],
+			"datasets": [
+				{"name": _("Qty"), "values": [row.qty for row in rows]},
+				{"name": _("Returns"), "values": [row.returns for row in rows]},
+			],
+		},
+		"type": "bar",
+	}

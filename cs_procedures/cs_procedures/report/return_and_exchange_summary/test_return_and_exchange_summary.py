@@ -1,0 +1,275 @@
+"""产品退换货汇总表 in a real site: the real returns of a customer (a return delivery note made from an
+approved exchange request, a plain return delivery note, a stock-updating return invoice; not a credit
+note that moved no goods), read as a CS officer and over HTTP as the desk reads it."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.model.workflow import apply_workflow
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, now_datetime, today
+
+from cs_procedures.cs_procedures.doctype.return_request.return_request import (
+	make_from_complaint,
+	make_return_delivery_note,
+)
+from cs_procedures.cs_procedures.report.return_and_exchange_summary import return_and_exchange_summary
+from cs_procedures.testing import (
+	DEMO_ITEM,
+	HttpUser,
+	SiteState,
+	as_user,
+	company,
+	ensure_customer,
+	ensure_user,
+	leaf_warehouse,
+	make_delivery_note,
+	make_return,
+	purge,
+)
+
+test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
+
+REPORT = "Return and Exchange Summary"
+PASSWORD = "Return-Summary-2026!"
+MANAGER = "res.manager@example.com"
+OFFICER = "res.officer@example.com"
+CUSTOMER = "_CS Return Summary Customer"
+HOSTILE = "<script>alert(1)</script>"
+STATE = SiteState()
+DOCS = {}
+CREATED = []  # (doctype, name) committed by this module, removed at its end
+
+
+def setUpModule():
+	frappe.set_user("Administrator")
+	try:
+		make_records()
+	except Exception:
+		tearDownModule()
+		raise
+	frappe.db.commit()  # the HTTP requests run on their own connections
+
+
+def make_records():
+	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
+	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
+	ensure_customer(CUSTOMER)
+	STATE.settings(returns_need_approval=0)
+	delivery = created(make_delivery_note(CUSTOMER, 10))
+	stock_invoice = created(make_stock_invoice(CUSTOMER, 3))
+	# an exchange of two, approved by the CS manager, the goods back on a return delivery note
+	complaint = created(new_complaint(delivery.name))
+	with as_user(OFFICER):
+		request = make_from_complaint(complaint.name)
+		request.update({"request_type": "Exchange", "reason": "Wrong Item"})
+		request.insert()
+	created(request)
+	with as_user(OFFICER):
+		apply_workflow(frappe.get_doc(request.doctype, request.name), "Submit for Approval")
+	with as_user(MANAGER):
+		apply_workflow(frappe.get_doc(request.doctype, request.name), "Approve")
+	exchanged = make_return_delivery_note(request.name)
+	exchanged.insert()
+	exchanged.submit()
+	created(exchanged)
+	# a return made without a request; its customer name as a hostile import would leave it
+	plain = created(make_return(delivery.name, 1))
+	frappe.db.set_value("Delivery Note", plain.name, "customer_name", HOSTILE)
+	# goods back on a return invoice that updates stock
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	invoice_return = make_sales_return(stock_invoice.name)
+	invoice_return.items[0].qty = -1
+	invoice_return.submit()
+	created(invoice_return)
+	# a credit note that moved no goods is a price correction, not a return
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+
+	billed = make_sales_invoice(delivery.name)
+	billed.submit()
+	created(billed)
+	credit = make_sales_return(billed.name)
+	credit.items[0].qty = -1
+	credit.submit()
+	created(credit)
+	DOCS.update(
+		delivery=delivery,
+		stock_invoice=stock_invoice,
+		complaint=complaint,
+		request=request,
+		exchanged=exchanged,
+		plain=plain,
+		invoice_return=invoice_return,
+		credit=credit,
+	)
+
+
+def tearDownModule():
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	for doctype, name in reversed(CREATED):
+		if doctype in ("Delivery Note", "Sales Invoice"):
+			doc = frappe.get_doc(doctype, name)
+			if doc.docstatus == 1:
+				doc.cancel()
+			continue
+		purge(doctype, name)
+	CREATED.clear()
+	STATE.restore()
+	frappe.db.commit()
+
+
+def created(doc):
+	CREATED.append((doc.doctype, doc.name))
+	return doc
+
+
+def make_stock_invoice(customer: str, qty: float):
+	"""A submitted Sales Invoice that delivers the goods itself (update stock), the goods first received."""
+	warehouse = leaf_warehouse()
+	frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"company": company(),
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "t_warehouse": warehouse, "basic_rate": 80}],
+		}
+	).submit()
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": company(),
+			"customer": customer,
+			"update_stock": 1,
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
+		}
+	).submit()
+
+
+def new_complaint(delivery_note: str):
+	with as_user(MANAGER):
+		return frappe.get_doc(
+			{
+				"doctype": "Customer Complaint",
+				"customer": CUSTOMER,
+				"channel": "Phone",
+				"received_on": now_datetime().replace(microsecond=0),
+				"complaint_type": "Quality",
+				"subject": "Wrong model delivered",
+				"description": "Two dryers of another model arrived.",
+				"follower": OFFICER,
+				"customer_request": "Replacement",
+				"delivery_note": delivery_note,
+				"item_code": DEMO_ITEM,
+				"qty": 10,
+				"defect_qty": 2,
+				"customer_required_by": add_days(now_datetime(), 14),
+			}
+		).insert()
+
+
+def run(**filters):
+	filters = {"from_date": today(), "to_date": today(), "customer": CUSTOMER, **filters}
+	with as_user(OFFICER):
+		columns, rows, _message, chart = return_and_exchange_summary.execute(filters)
+	return columns, rows, chart
+
+
+def assert_inert(test, rows, chart):
+	"""No cell and no chart label can open a tag: customer text leaves the report escaped (a Link
+	cell holds a document name, which cannot hold "<")."""
+	for row in rows:
+		for field, value in row.items() if isinstance(row, dict) else enumerate(row):
+			if isinstance(value, str):
+				test.assertNotIn("<", value, field)
+	for label in (chart or {}).get("data", {}).get("labels", []):
+		test.assertNotIn("<", label)
+
+
+class TestReturnAndExchangeSummary(FrappeTestCase):
+	def test_one_row_per_line_of_each_real_return(self):
+		columns, rows, chart = run()
+		by_document = {row.document: row for row in rows}
+		self.assertEqual(
+			set(by_document),
+			{DOCS["exchanged"].name, DOCS["plain"].name, DOCS["invoice_return"].name},
+		)  # not the credit note: it moved no goods
+		exchanged = by_document[DOCS["exchanged"].name]
+		self.assertEqual(
+			(exchanged.qty, exchanged.amount, exchanged.item_code, exchanged.document_type),
+			(2, 200, DEMO_ITEM, "Delivery Note"),
+		)
+		self.assertEqual((exchanged.category, exchanged.reason), (_("Exchange"), _("Wrong Item")))
+		self.assertEqual(exchanged.return_request, DOCS["request"].name)
+		self.assertEqual(exchanged.customer_complaint, DOCS["complaint"].name)
+		self.assertEqual(exchanged.purchase_date, getdate(DOCS["delivery"].posting_date))
+		plain = by_document[DOCS["plain"].name]
+		self.assertEqual((plain.qty, plain.amount), (1, 100))
+		self.assertEqual((plain.category, plain.reason), (_("Return"), _("Not Recorded")))
+		self.assertIsNone(plain.return_request)
+		on_invoice = by_document[DOCS["invoice_return"].name]
+		self.assertEqual(
+			(on_invoice.document_type, on_invoice.qty, on_invoice.amount), ("Sales Invoice", 1, 100)
+		)
+		self.assertEqual(on_invoice.purchase_date, getdate(DOCS["stock_invoice"].posting_date))
+		self.assertEqual([c["fieldname"] for c in columns if c["fieldtype"] == "Dynamic Link"], ["document"])
+		self.assertEqual(len(chart["data"]["labels"]), 2)  # by reason
+
+	def test_filters(self):
+		self.assertEqual(len(run(reason="Wrong Item")[1]), 1)
+		self.assertEqual(len(run(reason="Not Recorded")[1]), 2)
+		self.assertEqual(len(run(item_code=DEMO_ITEM)[1]), 3)
+		self.assertEqual(run(item_code="_CS No Such Item")[1], [])
+		self.assertEqual(run(from_date=add_days(today(), 1), to_date=add_days(today(), 2))[1], [])
+		with self.assertRaises(frappe.ValidationError):
+			run(from_date=add_days(today(), 1))  # after the last day
+		with self.assertRaises(frappe.ValidationError):
+			run(group_by="Colour")
+
+	def test_grouped(self):
+		columns, rows, chart = run(group_by="Reason")
+		self.assertEqual([c["fieldname"] for c in columns], ["grp", "returns", "qty", "amount"])
+		by_reason = {row.grp: (row.returns, row.qty, row.amount) for row in rows}
+		self.assertEqual(by_reason, {_("Wrong Item"): (1, 2, 200), _("Not Recorded"): (2, 2, 200)})
+		(row,) = run(group_by="Customer")[1]
+		self.assertEqual((row.grp, row.returns, row.qty, row.amount), (CUSTOMER, 3, 4, 400))
+		(row,) = run(group_by="Item")[1]
+		self.assertEqual((row.grp, row.returns, row.qty), (DEMO_ITEM, 3, 4))
+
+	def test_hostile_text_comes_back_escaped(self):
+		for group_by in (None, "Reason", "Customer", "Item"):
+			with self.subTest(group_by=group_by):
+				_columns, rows, chart = run(group_by=group_by)
+				assert_inert(self, rows, chart)
+		_columns, rows, _chart = run()
+		(plain,) = [row for row in rows if row.document == DOCS["plain"].name]
+		self.assertEqual(plain.customer_name, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+	def test_desk_reads_it_over_http_with_a_total_row(self):
+		response = HttpUser(OFFICER, PASSWORD).post(
+			"frappe.desk.query_report.run",
+			{
+				"report_name": REPORT,
+				"filters": json.dumps({"from_date": today(), "to_date": today(), "customer": CUSTOMER}),
+			},
+		)
+		self.assertEqual(response.status_code, 200, response.text[-400:])
+		self.assertNotIn("<script", response.text)
+		message = response.json["message"]
+		*rows, total = message["result"]
+		self.assertEqual(len(rows), 3)
+		assert_inert(self, rows, message["chart"])
+		fields = [c["fieldname"] for c in message["columns"]]
+		self.assertEqual((total[fields.index("qty")], total[fields.index("amount")]), (4, 400))
+
+	def test_desk_loads_the_report_script(self):
+		"""The script with its filters, the shared period filters included into it."""
+		response = HttpUser(OFFICER, PASSWORD).post(
+			"frappe.desk.query_report.get_script", {"report_name": REPORT}
+		)
+		self.assertEqual(response.status_code, 200, response.text[-400:])
+		script = response.json["message"]["script"]
+		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)
+		self.assertNotIn("{%", script)
