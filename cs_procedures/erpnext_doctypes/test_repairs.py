@@ -210,6 +210,16 @@ class TestRepairs(FrappeTestCase):
 		self.assertTrue(complaint.repair_result.startswith("Partially Completed"))
 		self.assertEqual(stored(claim, "status"), "Work In Progress")
 
+	def test_repair_report_escapes_what_it_prints(self):
+		_complaint, claim = new_claim(cost=0)
+		hostile = '<img src=x onerror=alert(1)>"><script>alert(1)</script>'
+		frappe.db.set_value(claim.doctype, claim.name, {"cs_fault_cause": hostile, "customer_name": hostile})
+		html = frappe.get_print(claim.doctype, claim.name, print_format="Product Repair Report")
+		self.assertIn("产品维修报告单", html)
+		self.assertNotIn("<script>alert", html)
+		self.assertNotIn("<img src=x", html)
+		self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+
 	def test_after_sales_survey_once_per_repair(self):
 		_complaint, claim = new_claim(cost=0)
 		first = create_after_sales_survey(claim.name)

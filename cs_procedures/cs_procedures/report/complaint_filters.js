@@ -1,5 +1,5 @@
 // Filters shared by the complaint reports (Complaint Tracking Ledger, Complaint Statistics),
-// included into their scripts by Frappe ({% include %} in the report's .js).
+// included into their scripts by Frappe (an include directive on the first line of the report's .js).
 frappe.provide("cs_procedures");
 
 cs_procedures.complaint_report_filters = () => [
