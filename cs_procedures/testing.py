@@ -220,6 +220,19 @@ DEMO_ITEM = "_CS Test Dryer"
 
 def make_delivery_note(customer: str, qty: float):
 	"""A submitted Delivery Note, the goods first received into stock (no site setting is changed)."""
+	warehouse = receive_stock(qty)
+	return frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company(),
+			"customer": customer,
+			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
+		}
+	).submit()
+
+
+def receive_stock(qty: float) -> str:
+	"""`qty` of the demo item received into a leaf warehouse (returned), to sell from."""
 	ensure_stock_item(DEMO_ITEM)
 	frappe.db.set_value("Item", DEMO_ITEM, "valuation_rate", 80)
 	warehouse = leaf_warehouse()
@@ -231,14 +244,47 @@ def make_delivery_note(customer: str, qty: float):
 			"items": [{"item_code": DEMO_ITEM, "qty": qty, "t_warehouse": warehouse, "basic_rate": 80}],
 		}
 	).submit()
+	return warehouse
+
+
+def make_stock_invoice(customer: str, qty: float):
+	"""A submitted Sales Invoice that delivers the goods itself (update stock), the goods first received."""
+	warehouse = receive_stock(qty)
 	return frappe.get_doc(
 		{
-			"doctype": "Delivery Note",
+			"doctype": "Sales Invoice",
 			"company": company(),
 			"customer": customer,
+			"update_stock": 1,
 			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
 		}
 	).submit()
+
+
+def remove_committed(records: list) -> None:
+	"""Take away what a module committed, (doctype, name) in `records`, newest first: sales and delivery
+	documents are cancelled (their ledger entries reversed), the rest purged. Commits."""
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	for doctype, name in reversed(records):
+		if doctype in ("Delivery Note", "Sales Invoice"):
+			doc = frappe.get_doc(doctype, name)
+			if doc.docstatus == 1:
+				doc.cancel()
+			continue
+		purge(doctype, name)
+	records.clear()
+	frappe.db.commit()
+
+
+def ensure_sales_person(name: str) -> str:
+	"""A sales person (ERPNext's service person on a Maintenance Visit)."""
+	if not frappe.db.exists("Sales Person", name):
+		root = frappe.db.get_value("Sales Person", {"is_group": 1}, "name", order_by="lft")
+		frappe.get_doc(
+			{"doctype": "Sales Person", "sales_person_name": name, "parent_sales_person": root}
+		).insert()
+	return name
 
 
 def make_return(delivery_note: str, qty: float):

@@ -18,9 +18,10 @@ from cs_procedures.testing import (
 	as_user,
 	company,
 	ensure_customer,
+	ensure_sales_person,
 	ensure_stock_item,
 	ensure_user,
-	purge,
+	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
@@ -44,20 +45,13 @@ def setUpModule():
 	ensure_customer(CUSTOMER)
 	ensure_stock_item(DEMO_ITEM)
 	ensure_stock_item(PART)
-	if not frappe.db.exists("Sales Person", REPAIRER):
-		root = frappe.db.get_value("Sales Person", {"is_group": 1}, "name", order_by="lft")
-		frappe.get_doc(
-			{"doctype": "Sales Person", "sales_person_name": REPAIRER, "parent_sales_person": root}
-		).insert()
+	ensure_sales_person(REPAIRER)
 	STATE.settings(after_sales_survey_template="After-Sales Service Survey", after_sales_survey_days=10)
 	frappe.db.commit()
 
 
 def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		purge(doctype, name)
+	remove_committed(CREATED)
 	STATE.restore()
 	frappe.db.commit()
 

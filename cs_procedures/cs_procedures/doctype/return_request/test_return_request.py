@@ -26,7 +26,7 @@ from cs_procedures.testing import (
 	ensure_customer,
 	ensure_user,
 	make_delivery_note,
-	purge,
+	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
@@ -57,15 +57,7 @@ def setUpModule():
 
 
 def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		if doctype in ("Delivery Note", "Sales Invoice"):
-			doc = frappe.get_doc(doctype, name)
-			if doc.docstatus == 1:
-				doc.cancel()
-			continue
-		purge(doctype, name)
+	remove_committed(CREATED)
 	STATE.restore()
 	frappe.db.commit()
 

@@ -9,9 +9,6 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
 from cs_procedures.cs_procedures.report.after_sales_quality_summary import after_sales_quality_summary
-from cs_procedures.cs_procedures.report.return_and_exchange_summary.test_return_and_exchange_summary import (
-	make_stock_invoice,
-)
 from cs_procedures.testing import (
 	DEMO_ITEM,
 	HttpUser,
@@ -23,7 +20,8 @@ from cs_procedures.testing import (
 	ensure_user,
 	make_delivery_note,
 	make_return,
-	purge,
+	make_stock_invoice,
+	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order", "Item Group"]
@@ -88,16 +86,7 @@ def make_records():
 
 
 def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		if doctype in ("Delivery Note", "Sales Invoice"):
-			doc = frappe.get_doc(doctype, name)
-			if doc.docstatus == 1:
-				doc.cancel()
-			continue
-		purge(doctype, name)
-	CREATED.clear()
+	remove_committed(CREATED)
 	if frappe.db.exists("Item", KETTLE):
 		frappe.db.set_value("Item", KETTLE, "item_name", KETTLE)
 	STATE.restore()

@@ -14,9 +14,10 @@ from cs_procedures.testing import (
 	as_user,
 	company,
 	ensure_customer,
+	ensure_sales_person,
 	ensure_stock_item,
 	ensure_user,
-	purge,
+	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
@@ -51,11 +52,7 @@ def make_records():
 	ensure_customer(CUSTOMER)
 	ensure_stock_item(ITEM)
 	ensure_stock_item(PART)
-	if not frappe.db.exists("Sales Person", REPAIRER):
-		root = frappe.db.get_value("Sales Person", {"is_group": 1}, "name", order_by="lft")
-		frappe.get_doc(
-			{"doctype": "Sales Person", "sales_person_name": REPAIRER, "parent_sales_person": root}
-		).insert()
+	ensure_sales_person(REPAIRER)
 	# an electrical fault under repair: one submitted visit used parts for 30, a draft one is not counted
 	electrical = new_claim(
 		"Electrical", "<p>Fan stops &amp; smells of <b>burning</b></p>", cs_fault_cause="Motor winding"
@@ -82,12 +79,7 @@ def make_records():
 
 
 def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		purge(doctype, name)
-	CREATED.clear()
-	frappe.db.commit()
+	remove_committed(CREATED)
 
 
 def new_claim(category: str, complaint: str, **values):

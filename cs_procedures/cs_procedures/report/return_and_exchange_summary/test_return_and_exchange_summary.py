@@ -20,13 +20,12 @@ from cs_procedures.testing import (
 	HttpUser,
 	SiteState,
 	as_user,
-	company,
 	ensure_customer,
 	ensure_user,
-	leaf_warehouse,
 	make_delivery_note,
 	make_return,
-	purge,
+	make_stock_invoice,
+	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
@@ -107,16 +106,7 @@ def make_records():
 
 
 def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		if doctype in ("Delivery Note", "Sales Invoice"):
-			doc = frappe.get_doc(doctype, name)
-			if doc.docstatus == 1:
-				doc.cancel()
-			continue
-		purge(doctype, name)
-	CREATED.clear()
+	remove_committed(CREATED)
 	STATE.restore()
 	frappe.db.commit()
 
@@ -124,28 +114,6 @@ def tearDownModule():
 def created(doc):
 	CREATED.append((doc.doctype, doc.name))
 	return doc
-
-
-def make_stock_invoice(customer: str, qty: float):
-	"""A submitted Sales Invoice that delivers the goods itself (update stock), the goods first received."""
-	warehouse = leaf_warehouse()
-	frappe.get_doc(
-		{
-			"doctype": "Stock Entry",
-			"stock_entry_type": "Material Receipt",
-			"company": company(),
-			"items": [{"item_code": DEMO_ITEM, "qty": qty, "t_warehouse": warehouse, "basic_rate": 80}],
-		}
-	).submit()
-	return frappe.get_doc(
-		{
-			"doctype": "Sales Invoice",
-			"company": company(),
-			"customer": customer,
-			"update_stock": 1,
-			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
-		}
-	).submit()
 
 
 def new_complaint(delivery_note: str):
