@@ -1,3 +1,5 @@
+from cs_procedures import footprint
+
 app_name = "cs_procedures"
 app_title = "CS Procedures"
 app_publisher = "cs_procedures developers"
@@ -13,81 +15,13 @@ before_uninstall = "cs_procedures.install.before_uninstall"
 # doctype controllers carry the generated `# begin: auto-generated types` block
 export_python_type_annotations = True
 
-# The Workflows of the procedures and the states and actions they use (fixtures/workflow*.json).
-WORKFLOWS = [
-	"Customer Complaint",
-	"Order Review",
-	"Customer Visit Plan",
-	"Customer Property",
-	"Return Request",
-]
-WORKFLOW_STATES = [
-	"Received",
-	"Sheet Issued",
-	"Escalated to VP",
-	"Countermeasure Approved",
-	"Replied",
-	"Awaiting Verification",
-	"Verified",
-	"Closed",
-	"Not Accepted",
-	"Draft",
-	"Awaiting Vice President",
-	"Change Rejected",
-	"Under Review",
-	"Awaiting General Manager",
-	"Approved",
-	"Approved with Measures",
-	"Order Cancelled",
-	"Withdrawn",
-	"Submitted for Approval",
-	"Rejected",
-	"Inspected",
-	"Nonconforming",
-	"Customer Notified",
-	"In Store",
-	"Returned",
-	"Consumed",
-	"Disposed",
-]
-WORKFLOW_ACTIONS = [
-	"Issue Sheet",
-	"Escalate to VP",
-	"Not Accept",
-	"Assign Department",
-	"Approve Countermeasure",
-	"Reply to Customer",
-	"Request Verification",
-	"Confirm Effective",
-	"Not Effective",
-	"Close",
-	"Send for Review",
-	"Send to Vice President",
-	"Approve Change",
-	"Reject Change",
-	"Send to General Manager",
-	"Return for Review",
-	"Approve",
-	"Approve with Measures",
-	"Cancel Order",
-	"Withdraw",
-	"Reopen",
-	"Submit for Approval",
-	"Reject",
-	"Pass Inspection",
-	"Report Nonconformity",
-	"Notify Customer",
-	"Put in Store",
-	"Consume",
-	"Return to Customer",
-	"Dispose",
-]
-
+# The roles, Workflows and the states and actions they use are named once, in fixtures/*.json;
+# footprint.py reads them for the fixtures below and for uninstalling.
 fixtures = [
-	{"dt": "Role", "filters": [["name", "like", "CS %"]]},
-	{"dt": "Workflow State", "filters": [["name", "in", WORKFLOW_STATES]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", WORKFLOW_ACTIONS]]},
-	{"dt": "Workflow", "filters": [["name", "in", WORKFLOWS]]},
+	{"dt": "Role", "filters": [["name", "in", footprint.roles()]]},
+	{"dt": "Workflow State", "filters": [["name", "in", footprint.workflow_states()]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", footprint.workflow_actions()]]},
+	{"dt": "Workflow", "filters": [["name", "in", footprint.workflows()]]},
 	{"dt": "Custom Field", "filters": [["module", "=", "CS Procedures"]]},
 ]
 

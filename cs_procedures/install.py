@@ -198,10 +198,10 @@ def before_tests():
 
 
 def before_uninstall():
-	"""The workflow of a doctype that is about to go goes with it (states and actions may be shared)."""
-	frappe.delete_doc_if_exists("Workflow", "Customer Complaint", force=True)
-	frappe.delete_doc_if_exists("Workflow", "Customer Visit Plan", force=True)
-	revoke_linked_permissions()
+	"""Everything the app put on the site outside its doctypes goes with it (`footprint.remove`)."""
+	from cs_procedures import footprint
+
+	footprint.remove()
 
 
 def set_default_routing():
