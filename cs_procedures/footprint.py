@@ -17,11 +17,20 @@ APP = "cs_procedures"
 MODULE = "CS Procedures"
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 
+# The Email Templates install.py creates (staff may reword them; the procedures use them by name)
+SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
+IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
 # Frappe creates these on every site (frappe/utils/install.py, install_basic_docs): shared, never removed
 FRAPPE_STANDARD = {
 	"Workflow State": {"Pending", "Approved", "Rejected"},
 	"Workflow Action Master": {"Approve", "Reject", "Review"},
 }
+# Properties the app sets on ERPNext's doctypes: the repairs keep a version history like every record
+# of the procedures (the setters carry the app's module, so Frappe's uninstall removes them as well)
+PROPERTY_SETTERS = (
+	("Warranty Claim", "track_changes", "1", "Check"),
+	("Maintenance Visit", "track_changes", "1", "Check"),
+)
 # records that exist only to say something about another record: removed with the app's records
 TRACE_DOCTYPES = (
 	"ToDo",
@@ -78,9 +87,7 @@ def app_doctypes() -> list[str]:
 
 
 def email_templates() -> list[str]:
-	from cs_procedures import install
-
-	return [install.SURVEY_EMAIL_TEMPLATE, install.IMPROVEMENT_REPLY_TEMPLATE]
+	return [SURVEY_EMAIL_TEMPLATE, IMPROVEMENT_REPLY_TEMPLATE]
 
 
 def link_fields(target: str) -> list:
@@ -157,6 +164,33 @@ def leftovers(doctypes: list[str]) -> dict[str, int]:
 	note("Scheduled Job Type", frappe.db.count("Scheduled Job Type", {"method": ("like", f"{APP}.%")}))
 	note("Patch Log", frappe.db.count("Patch Log", {"patch": ("like", f"{APP}.%")}))
 	return left
+
+
+def set_properties() -> None:
+	"""The app's Property Setters on ERPNext's doctypes (install and patch)."""
+	import frappe
+
+	for doctype, prop, value, property_type in PROPERTY_SETTERS:
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		name = frappe.db.get_value(
+			"Property Setter", {"doc_type": doctype, "property": prop, "field_name": ("is", "not set")}
+		)
+		if name:
+			frappe.db.set_value("Property Setter", name, {"value": value, "module": MODULE})
+		else:
+			frappe.get_doc(
+				{
+					"doctype": "Property Setter",
+					"doctype_or_field": "DocType",
+					"doc_type": doctype,
+					"property": prop,
+					"value": value,
+					"property_type": property_type,
+					"module": MODULE,
+				}
+			).insert(ignore_permissions=True)
+		frappe.clear_cache(doctype=doctype)
 
 
 def remove() -> None:

@@ -41,7 +41,14 @@ override_doctype_dashboards = {
 	"Sales Invoice": "cs_procedures.erpnext_doctypes.dashboards.sales_invoice",
 }
 
+# Files attached to the procedures' records are evidence too (attachments.py)
+has_permission = {"File": "cs_procedures.attachments.file_permission"}
+
 doc_events = {
+	"File": {
+		"before_validate": "cs_procedures.attachments.before_validate_file",
+		"after_insert": "cs_procedures.attachments.after_insert_file",
+	},
 	"Communication": {
 		"on_update": "cs_procedures.erpnext_doctypes.events.describe_complaint_from_email",
 	},
@@ -68,7 +75,10 @@ doc_events = {
 		"after_insert": "cs_procedures.erpnext_doctypes.repairs.claim_created",
 	},
 	"Maintenance Visit": {
-		"validate": "cs_procedures.erpnext_doctypes.repairs.validate_visit",
+		"validate": [
+			"cs_procedures.erpnext_doctypes.repairs.validate_visit",
+			"cs_procedures.guards.check_app_rows",
+		],
 		"before_submit": "cs_procedures.erpnext_doctypes.repairs.check_repair_approved",
 		"on_submit": "cs_procedures.erpnext_doctypes.repairs.report_to_complaint",
 		"on_cancel": "cs_procedures.erpnext_doctypes.repairs.report_to_complaint",

@@ -3,7 +3,7 @@
 import frappe
 from frappe.utils import get_time
 
-from cs_procedures import people
+from cs_procedures import footprint, people
 
 # Complaint type -> ERPNext's standard department for it (003 §3.7-3.9): quality
 # complaints to quality, delivery and quantity to the materials/dispatch side,
@@ -56,7 +56,7 @@ AFTER_SALES_SURVEY = {
 	],
 }
 
-SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
+SURVEY_EMAIL_TEMPLATE = footprint.SURVEY_EMAIL_TEMPLATE
 
 CS_ROLES = (
 	people.CS_MANAGER,
@@ -106,7 +106,7 @@ LEVEL_ONE_READERS = {
 	"Warranty Claim": ("System Manager", "Maintenance User", people.CS_MANAGER, people.CS_OFFICER),
 }
 # what was improved, told to the customers who answered (001 4.8, 003 §5.3.4)
-IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
+IMPROVEMENT_REPLY_TEMPLATE = footprint.IMPROVEMENT_REPLY_TEMPLATE
 
 
 WORKING_DAY = ("08:00:00", "17:30:00")
@@ -122,6 +122,7 @@ def after_install():
 	set_default_working_day()
 	grant_linked_permissions()
 	set_default_visit_intervals()
+	footprint.set_properties()
 
 
 def grant_linked_permissions():

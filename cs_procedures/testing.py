@@ -489,3 +489,101 @@ def browser_complaint() -> dict:
 		"other_user": BROWSER_OTHER_USER,
 		"other_password": other_password,
 	}
+
+
+# --- records made from the metadata alone (the hostile-request matrix) -------------------------
+
+
+def sample_record(doctype: str, customer: str | None = None, owner: str = "Administrator", created=None):
+	"""A stored record of `doctype` built from its metadata alone: every mandatory field and a text
+	field, and one row in each table, with values of their types (links to existing records; a link
+	to another of the app's doctypes gets a sample record of its own). Inserted as it stands, without
+	the procedure's checks: a test that needs it in a state puts it there (`set_stored_state`).
+	Appends (doctype, name) to `created`."""
+	meta = frappe.get_meta(doctype)
+	doc = frappe.new_doc(doctype)
+	_fill(doc, meta, customer, owner, created)
+	for table in meta.get_table_fields():
+		_fill(doc.append(table.fieldname, {}), frappe.get_meta(table.options), customer, owner, created)
+	doc.flags.update(ignore_permissions=True, ignore_mandatory=True, ignore_links=True, ignore_validate=True)
+	doc.insert()
+	frappe.db.set_value(doctype, doc.name, "owner", owner, update_modified=False)
+	if created is not None:
+		created.append((doctype, doc.name))
+	return frappe.get_doc(doctype, doc.name)
+
+
+def _fill(doc, meta, customer, owner, created) -> None:
+	text_done = False
+	for df in meta.fields:
+		if df.fieldtype in frappe.model.no_value_fields or df.fieldtype in frappe.model.table_fields:
+			continue
+		if df.fieldname == "naming_series" or df.read_only or doc.get(df.fieldname):
+			continue
+		plain_text = df.fieldtype in ("Small Text", "Text", "Data") and not df.options
+		if df.reqd or (plain_text and not text_done):
+			value = _sample_value(df, customer, owner, created)
+			if value is not None:
+				doc.set(df.fieldname, value)
+				text_done = text_done or plain_text
+
+
+def _sample_value(df, customer, owner, created):
+	from frappe.utils import now_datetime, today
+
+	fieldtype = df.fieldtype
+	if fieldtype == "Link":
+		if df.options == "Customer" and customer:
+			return customer
+		if df.options == "User":
+			return owner
+		target = frappe.get_meta(df.options)
+		if target.module == "CS Procedures" and not target.issingle and not target.istable:
+			return sample_record(df.options, customer, owner, created).name
+		filters = {"docstatus": ("<", 2)} if target.is_submittable else {}
+		if target.has_field("is_group"):
+			filters["is_group"] = 0
+		return frappe.db.get_value(df.options, filters, "name", order_by="creation desc")
+	if fieldtype == "Select":
+		return next((o for o in (df.options or "").split("\n") if o), None)
+	if fieldtype == "Date":
+		return today()
+	if fieldtype == "Datetime":
+		return now_datetime().replace(microsecond=0)
+	if fieldtype == "Time":
+		return "09:00:00"
+	if fieldtype in ("Int", "Float", "Currency", "Percent"):
+		return 1
+	if fieldtype in ("Data", "Small Text", "Text", "Text Editor", "Long Text"):
+		return f"sample {df.fieldname} {frappe.generate_hash(length=6)}"  # unique: some name the record
+	return None
+
+
+def set_stored_state(doc, state: str | None, docstatus: int | None = None) -> None:
+	"""Put a stored record (and its rows) in a workflow state, and the document status of that state,
+	directly in the database."""
+	from frappe.utils import cint
+
+	from cs_procedures import guards
+
+	values = {}
+	workflow = guards.workflow_of(doc.doctype)
+	if state and workflow:
+		row = next(s for s in workflow.states if s.state == state)
+		values[workflow.workflow_state_field] = state
+		docstatus = cint(row.doc_status) if docstatus is None else docstatus
+		status = doc.meta.get_field("status")
+		if status and status.fieldtype == "Select" and state in (status.options or "").split("\n"):
+			values["status"] = state
+	if docstatus is not None:
+		values["docstatus"] = docstatus
+		for table in doc.meta.get_table_fields():
+			frappe.db.set_value(
+				table.options,
+				{"parent": doc.name, "parenttype": doc.doctype},
+				"docstatus",
+				docstatus,
+				update_modified=False,
+			)
+	if values:
+		frappe.db.set_value(doc.doctype, doc.name, values, update_modified=False)

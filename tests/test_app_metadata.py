@@ -56,8 +56,12 @@ def test_doctype_json_is_consistent(path):
 		assert all(p["role"] != "All" and p["role"] != "Guest" for p in doctype["permissions"])
 	controller = path.with_suffix(".py")
 	tree = ast.parse(controller.read_text())
-	classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+	classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
 	assert doctype["name"].replace(" ", "") in classes
+	# every record is judged by the shared guards, every row saved only through its record (guards.py)
+	(base,) = classes[doctype["name"].replace(" ", "")].bases
+	expected = "ProcedureRow" if doctype.get("istable") else "ProcedureDocument"
+	assert ast.unparse(base) == f"guards.{expected}"
 	assert (path.parent / "__init__.py").exists()
 
 

@@ -74,19 +74,45 @@ def make_warranty_claim(source_name: str, target_doc=None):
 
 
 def validate_claim(doc, method=None):
-	"""Warranty Claim validate: the complaint is the customer's; a changed cost is asked again.
+	"""Warranty Claim validate: the complaint is an open complaint of the customer and stays the
+	claim's; a changed cost is asked again, and fixed once a repair visit of the claim is submitted.
 
 	The approval stamps are permlevel 1, which no role may write: Frappe has already put back any value
 	a client sent, and only the methods below set them."""
-	if doc.get("cs_customer_complaint"):
-		if frappe.db.get_value("Customer Complaint", doc.cs_customer_complaint, "customer") != doc.customer:
+	before = doc.get_doc_before_save()
+	complaint, linked = (
+		doc.get("cs_customer_complaint"),
+		before.get("cs_customer_complaint") if before else None,
+	)
+	if linked and complaint != linked:
+		guards.refuse(
+			_("Warranty claim {0} was opened for complaint {1}: the link stays.").format(doc.name, linked),
+			title=_("Repair of a Complaint"),
+		)
+	if complaint and complaint != linked:
+		stored = frappe.db.get_value("Customer Complaint", complaint, ["customer", "docstatus"], as_dict=True)
+		if not stored or stored.customer != doc.customer:
 			frappe.throw(
-				_("Complaint {0} is not one of {1}'s.").format(doc.cs_customer_complaint, doc.customer),
+				_("Complaint {0} is not one of {1}'s.").format(complaint, doc.customer),
 				title=_("Other Customer"),
 			)
-	before = doc.get_doc_before_save()
+		if stored.docstatus != 0:
+			frappe.throw(
+				_("Complaint {0} is closed: a repair is opened from an open complaint.").format(complaint),
+				title=_("Complaint Closed"),
+			)
+	old_cost = flt(before.get("cs_repair_cost")) if before else 0.0
+	if before is not None and abs(old_cost - flt(doc.get("cs_repair_cost"))) > rules.EPSILON:
+		visit = _submitted_visit(doc.name)
+		if visit:
+			frappe.throw(
+				_(
+					"The repair of warranty claim {0} is recorded on visit {1}: its cost cannot change any more."
+				).format(doc.name, visit),
+				title=_("Repair Cost"),
+			)
 	kept = rules.repair_cost_status(
-		flt(before.get("cs_repair_cost")) if before else 0.0,
+		old_cost,
 		flt(doc.get("cs_repair_cost")),
 		before.get("cs_repair_cost_status") if before else None,
 		is_new=before is None,
@@ -94,6 +120,14 @@ def validate_claim(doc, method=None):
 	if before is not None and kept is None and before.get("cs_repair_cost_status"):
 		doc.update(dict.fromkeys(STAMPS))
 		doc.add_comment("Info", _("The repair cost changed: its approval is asked again."))
+
+
+def _submitted_visit(claim: str) -> str | None:
+	return frappe.db.get_value(
+		"Maintenance Visit Purpose",
+		{"prevdoc_doctype": "Warranty Claim", "prevdoc_docname": claim, "docstatus": 1},
+		"parent",
+	)
 
 
 def _stored_claim(name: str):
@@ -109,7 +143,7 @@ def request_cost_approval(claim: str):
 	code = rules.cost_request_problem(doc.cs_repair_cost_status, flt(doc.cs_repair_cost), doc.status)
 	if code:
 		_throw(code, claim)
-	doc.db_set({"cs_repair_cost_status": rules.COST_AWAITING, "cs_repair_cost_approved_by": None})
+	guards.stamp(doc, {"cs_repair_cost_status": rules.COST_AWAITING, "cs_repair_cost_approved_by": None})
 	doc.add_comment(
 		"Info",
 		_("Repair cost {0} sent for the CS department's approval.").format(
@@ -139,12 +173,13 @@ def decide_cost(claim: str, approve: int | str, note: str | None = None):
 	if code:
 		_throw(code, claim)
 	status = rules.COST_APPROVED if approve else rules.COST_REJECTED
-	doc.db_set(
+	guards.stamp(
+		doc,
 		{
 			"cs_repair_cost_status": status,
 			"cs_repair_cost_approved_by": frappe.session.user,
 			"cs_repair_cost_approved_on": now_datetime().replace(microsecond=0),
-		}
+		},
 	)
 	doc.add_comment(
 		"Info",
@@ -269,12 +304,13 @@ def sync_complaint(complaint: str):
 		),
 		"repaired_on": latest.mntc_date if latest and latest.completion_status == "Fully Completed" else None,
 	}
-	frappe.db.set_value("Customer Complaint", complaint, values, update_modified=False)
 	if latest and latest.completion_status == "Fully Completed":
-		if not frappe.db.get_value("Customer Complaint", complaint, "handling_method"):
-			frappe.db.set_value(
-				"Customer Complaint", complaint, "handling_method", "Repair", update_modified=False
-			)
+		values["handling_method"] = (
+			frappe.db.get_value("Customer Complaint", complaint, "handling_method") or "Repair"
+		)
+	stored = frappe.get_doc("Customer Complaint", complaint)
+	if stored.docstatus == 0:  # an archived complaint stays as it was closed
+		guards.stamp(stored, values)
 
 
 def claim_created(doc, method=None):

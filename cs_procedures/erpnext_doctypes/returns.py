@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from cs_procedures import guards
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.procedures import after_sales as rules
 
@@ -37,10 +38,6 @@ def _throw(code, request=None, item=None):
 	frappe.throw(MESSAGES[code](request, item), title=_("Return Not Approved"))
 
 
-def is_goods_return(doc) -> bool:
-	return bool(doc.get("is_return")) and (doc.doctype == "Delivery Note" or bool(doc.get("update_stock")))
-
-
 def validate_return(doc, method=None):
 	"""Delivery Note / Sales Invoice validate: the return stays within its approved request."""
 	if not doc.get("is_return"):
@@ -49,7 +46,8 @@ def validate_return(doc, method=None):
 		return
 	name = doc.get("cs_return_request")
 	if not name:
-		if is_goods_return(doc) and get_settings().returns_need_approval:
+		# goods come back on return delivery notes and money on credit notes: both need the approval
+		if get_settings().returns_need_approval:
 			_throw("approval_required")
 		return
 	request = frappe.get_doc("Return Request", name)  # stored, whatever the client sent
@@ -103,11 +101,10 @@ def update_request(doc, method=None):
 	sync_request(name)
 	complaint = frappe.db.get_value("Return Request", name, "customer_complaint")
 	if complaint and doc.doctype == "Delivery Note":
-		if doc.docstatus == 1 and not frappe.db.get_value(
-			"Customer Complaint", complaint, "return_delivery_note"
-		):
-			frappe.db.set_value("Customer Complaint", complaint, "return_delivery_note", doc.name)
-		frappe.get_doc("Customer Complaint", complaint).add_comment(
+		stored = frappe.get_doc("Customer Complaint", complaint)
+		if doc.docstatus == 1 and stored.docstatus == 0 and not stored.return_delivery_note:
+			guards.stamp(stored, {"return_delivery_note": doc.name})
+		stored.add_comment(
 			"Info",
 			(
 				_("Return delivery note {0} submitted against return request {1}.")

@@ -233,6 +233,57 @@ class TestRepairs(FrappeTestCase):
 		for name in frappe.get_all("Satisfaction Survey Response", filters={"campaign": first}, pluck="name"):
 			CREATED.append(("Satisfaction Survey Response", name))
 
+	def test_a_closed_complaint_gets_no_repair(self):
+		"""Issue 18: a claim linked to a closed complaint would rewrite the archived complaint."""
+		from cs_procedures.testing import set_stored_state
+
+		closed = new_complaint()
+		set_stored_state(closed, "Closed")
+		frappe.db.commit()
+		with as_user(OFFICER), self.assertRaisesRegex(frappe.ValidationError, "is closed"):
+			claim = make_warranty_claim(closed.name)
+			claim.update({"company": company(), "cs_repair_cost": 0})
+			claim.insert()
+		# nor is an open claim moved onto it, or onto another complaint
+		_complaint, claim = new_claim(cost=0)
+		frappe.db.commit()
+		response = HttpUser(OFFICER, PASSWORD).put(
+			"Warranty Claim", claim.name, {"cs_customer_complaint": closed.name}
+		)
+		self.assertEqual(response.status_code, 403, response.text[-300:])
+		self.assertEqual(stored(claim, "cs_customer_complaint"), _complaint.name)
+
+	def test_the_cost_of_a_recorded_repair_stays_and_leaves_a_history(self):
+		"""Issue 18: cost set to 0, the visit submitted without approval, the cost put back."""
+		_complaint, claim = new_claim(cost=250)
+		with as_user(OFFICER):
+			doc = frappe.get_doc(claim.doctype, claim.name)
+			doc.cs_repair_cost = 0
+			doc.save(ignore_version=False)  # Frappe's tests keep no versions unless asked
+		visit = new_visit(claim, completion="Partially Completed")
+		with as_user(TECHNICIAN):
+			frappe.get_doc(visit.doctype, visit.name).submit()
+		with as_user(OFFICER), self.assertRaisesRegex(frappe.ValidationError, "cannot change any more"):
+			doc = frappe.get_doc(claim.doctype, claim.name)
+			doc.cs_repair_cost = 250
+			doc.flags.ignore_links = True  # ERPNext's visit wrote its service person as the claim's resolver
+			doc.save()
+		self.assertEqual(stored(claim, "cs_repair_cost"), 0)
+		# the lowered estimate is in the claim's history (Warranty Claim keeps versions with the app)
+		versions = frappe.get_all(
+			"Version", filters={"ref_doctype": claim.doctype, "docname": claim.name}, pluck="data"
+		)
+		self.assertTrue(any("cs_repair_cost" in data for data in versions), versions)
+
+	def test_the_cost_decision_is_in_the_claims_history(self):
+		_complaint, claim = new_claim(cost=90)
+		call(OFFICER, "request_cost_approval", claim=claim.name)
+		call(MANAGER, "decide_cost", claim=claim.name, approve=1)
+		versions = frappe.get_all(
+			"Version", filters={"ref_doctype": claim.doctype, "docname": claim.name}, pluck="data"
+		)
+		self.assertTrue(any("cs_repair_cost_approved_by" in data and MANAGER in data for data in versions))
+
 
 def stored(doc, field):
 	return frappe.db.get_value(doc.doctype, doc.name, field)

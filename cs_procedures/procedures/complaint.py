@@ -24,6 +24,40 @@ CLOSED = "Closed"
 NOT_ACCEPTED = "Not Accepted"
 
 # Deadline stages (the Select options of `deadline_stage`).
+# What may change in which stored state (000 III): the customer's facts at intake only, the 5W1H rows
+# while the sheet is out (afterwards only their progress, tracked by the follower), the reply until it
+# is given, the vice president's decision while escalated, the verification while awaited.
+INTAKE_FIELDS = (
+	"customer",
+	"contact_person",
+	"contact_email",
+	"contact_phone",
+	"channel",
+	"received_by",
+	"subject",
+	"description",
+	"urgency",
+	"customer_request",
+	"customer_required_by",
+	"sales_order",
+	"delivery_note",
+	"sales_invoice",
+	"item_code",
+	"batch_no",
+	"qty",
+	"defect_qty",
+)
+EDITABLE_IN = {
+	**{field: (RECEIVED,) for field in INTAKE_FIELDS},
+	"countermeasures": (SHEET_ISSUED,),
+	"countermeasures.status": (SHEET_ISSUED, APPROVED, REPLIED, AWAITING_VERIFICATION),
+	"countermeasures.completed_on": (SHEET_ISSUED, APPROVED, REPLIED, AWAITING_VERIFICATION),
+	"reply_summary": (RECEIVED, APPROVED),
+	"vp_decision": (ESCALATED,),
+	"not_accepted_reason": (RECEIVED, ESCALATED),
+	"verification_result": (AWAITING_VERIFICATION,),
+}
+
 STAGE_SHEET = "Sheet Issue"
 STAGE_COUNTERMEASURE = "Countermeasure"
 STAGE_REPLY = "Customer Required By"

@@ -1,13 +1,13 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_time
 
+from cs_procedures import guards
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures.calendar import WorkingCalendar
 
 
-class CSSettings(Document):
+class CSSettings(guards.ProcedureDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -96,6 +96,9 @@ class CustomerComplaint(guards.ProcedureDocument):
 		workflow_state: DF.Link | None
 
 	# end: auto-generated types
+	EDITABLE_IN = rules.EDITABLE_IN
+	NOT_IN_FUTURE = ("received_on",)
+
 	def before_insert(self):
 		if self.contact_email and not self.customer:
 			# created from an incoming e-mail (Email Account "Append To"): nobody has taken it yet
@@ -171,12 +174,6 @@ class CustomerComplaint(guards.ProcedureDocument):
 			# stored state (Replied) and the customer; the move is the procedure's, not a user's role
 			return
 		super().validate_workflow()
-
-	def before_submit(self):
-		guards.check_workflow_action(self)  # Close or Not Accept, never a bare submit
-
-	def before_cancel(self):
-		guards.check_workflow_action(self)
 
 	def on_trash(self):
 		guards.refuse_deletion(

@@ -257,7 +257,7 @@ def stored(doctype: str, name: str) -> str:
 	)
 
 
-class TestHostileRequests(FrappeTestCase):
+class HostileCase(FrappeTestCase):
 	"""Each test sends requests that must all be refused, the record unchanged."""
 
 	refused_requests = 0
@@ -281,9 +281,11 @@ class TestHostileRequests(FrappeTestCase):
 		body = response.json
 		self.assertTrue(body.get("exception") or body.get("_server_messages") or body.get("message"), body)
 		self.assertEqual(stored(doc.doctype, doc.name), before, f"{key} changed by a refused request")
-		TestHostileRequests.refused_requests += 1
+		HostileCase.refused_requests += 1
 		return response
 
+
+class TestHostileRequests(HostileCase):
 	# 1. a complaint is submitted only by Close or Not Accept
 	def test_submit_does_not_skip_the_workflow(self):
 		manager, vp, officer = self.as_http(MANAGER), self.as_http(VP), self.as_http(OFFICER)
@@ -493,7 +495,7 @@ class TestHostileRequests(FrappeTestCase):
 
 	def test_zz_count(self):
 		"""The module's hostile requests, all refused (the issue asks for many across the records)."""
-		self.assertGreaterEqual(TestHostileRequests.refused_requests, 50)
+		self.assertGreaterEqual(HostileCase.refused_requests, 50)
 
 
 class TestWhatTheRolesMayStillDo(FrappeTestCase):
@@ -547,3 +549,84 @@ class TestWhatTheRolesMayStillDo(FrappeTestCase):
 			str(frappe.db.get_value(doc.doctype, doc.name, "sheet_due_by")), str(doc.sheet_due_by)
 		)
 		RECORDS["received"] = frappe.get_doc(doc.doctype, doc.name)
+
+
+class TestSideDoorFindings(HostileCase):
+	"""The requests of issue 18 that are not a door of every doctype (those are in test_side_doors)."""
+
+	def test_an_unrelated_department_does_not_change_the_customer(self):
+		other = ensure_customer("_CS Integrity Other Customer")
+		frappe.db.commit()
+		for user in (SALES_HEAD, QA_HEAD, MANAGER):
+			self.assertRefused(
+				"issued", lambda d, u=user: self.as_http(u).put(d.doctype, d.name, {"customer": other})
+			)
+		self.assertRefused(
+			"awaiting", lambda d: self.as_http(MANAGER).put(d.doctype, d.name, {"customer": other})
+		)
+
+	def test_received_on_does_not_lie_in_the_future(self):
+		response = self.as_http(MANAGER)._call(
+			"post",
+			"/api/resource/Customer Complaint",
+			json={
+				"customer": CUSTOMER,
+				"channel": "Phone",
+				"received_on": str(add_days(now_datetime(), 30).replace(microsecond=0)),
+				"complaint_type": "Quality",
+				"subject": "From the future",
+				"description": "x",
+			},
+		)
+		self.assertEqual(response.status_code, 417, response.text[-300:])
+		self.assertFalse(frappe.db.exists("Customer Complaint", {"subject": "From the future"}))
+
+	def test_the_5w1h_rows_stay_as_approved(self):
+		officer = self.as_http(OFFICER)
+
+		def rows_with(d, **values):
+			rows = [row.as_dict(convert_dates_to_str=True) for row in d.countermeasures]
+			rows[0].update(values)
+			return {"countermeasures": rows}
+
+		for key in ("awaiting", "closed"):
+			self.assertRefused(key, lambda d: officer.put(d.doctype, d.name, rows_with(d, what="Nothing")))
+			self.assertRefused(
+				key,
+				lambda d: officer.put(d.doctype, d.name, rows_with(d, due_date=str(add_days(today(), 60)))),
+			)
+		self.assertRefused("closed", lambda d: officer.put(d.doctype, d.name, rows_with(d, status="Open")))
+
+	def test_reply_and_description_only_while_they_are_written(self):
+		officer, verifier = self.as_http(OFFICER), self.as_http(QA_HEAD)
+		self.assertRefused(
+			"awaiting", lambda d: officer.put(d.doctype, d.name, {"reply_summary": "Rewritten"})
+		)
+		self.assertRefused(
+			"awaiting", lambda d: verifier.put(d.doctype, d.name, {"description": "Rewritten"})
+		)
+		self.assertRefused(
+			"issued", lambda d: self.as_http(MANAGER).put(d.doctype, d.name, {"description": "Rewritten"})
+		)
+
+	def test_previous_version_is_the_procedures(self):
+		approved = RECORDS["approved"].name
+		self.assertRefused(
+			"review", lambda d: self.as_http(SALESPERSON).put(d.doctype, d.name, {"amended_from": approved})
+		)
+		response = self.as_http(SALESPERSON)._call(
+			"post",
+			"/api/resource/Order Review",
+			json={"sales_order": RECORDS["review"].sales_order, "amended_from": approved},
+		)
+		self.assertEqual(response.status_code, 403, response.text[-300:])
+
+	def test_property_keeps_its_receipt(self):
+		store = self.as_http(OFFICER)
+		self.assertRefused(
+			"property", lambda d: store.put(d.doctype, d.name, {"received_on": str(add_days(today(), -400))})
+		)
+		self.assertRefused("property", lambda d: store.put(d.doctype, d.name, {"kind": "Sample"}))
+		self.assertRefused(
+			"property", lambda d: store.put(d.doctype, d.name, {"customer": "_CS Integrity Other Customer"})
+		)

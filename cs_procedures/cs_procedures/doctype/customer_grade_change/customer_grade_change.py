@@ -134,7 +134,7 @@ class CustomerGradeChange(guards.ProcedureDocument):
 		record.flags.cs_procedure = True
 		record.flags.ignore_permissions = True
 		record.save()
-		self.db_set("grade_record", record.name)
+		guards.stamp(self, {"grade_record": record.name})
 		set_customer_grade(self.customer, self.grading_year, self.new_grade)
 
 	def before_cancel(self):

@@ -267,14 +267,19 @@ def set_customer_grade(customer: str, year: int, grade: str) -> None:
 
 
 def guard_customer_grade(customer, method=None):
-	"""Customer validate: the grade fields are written by the procedure, never by a save."""
+	"""Customer validate: the grade and the key-customer mark (it decides who gets the December
+	survey) are written by the procedures (grading, Grade Change, Key Account Plan), never by a save."""
 	before = customer.get_doc_before_save()
-	old = (cstr(before.get("cs_grade")), cint(before.get("cs_grade_year"))) if before else ("", 0)
-	new = (cstr(customer.get("cs_grade")), cint(customer.get("cs_grade_year")))
-	if new != old and not customer.flags.cs_grade_by_procedure:
+
+	def values(doc):
+		if doc is None:
+			return ("", 0, 0)
+		return (cstr(doc.get("cs_grade")), cint(doc.get("cs_grade_year")), cint(doc.get("cs_key_customer")))
+
+	if values(customer) != values(before) and not customer.flags.cs_grade_by_procedure:
 		guards.refuse(
 			_(
-				"The customer's grade is set by the yearly grading or by an approved Customer Grade Change, not by hand."
+				"The customer's grade and key-customer mark are set by the yearly grading, an approved Customer Grade Change or a Key Account Plan, not by hand."
 			),
 			title=_("Written by the Procedure"),
 		)

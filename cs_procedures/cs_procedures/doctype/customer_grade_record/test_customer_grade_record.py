@@ -34,6 +34,7 @@ PASSWORD = "Grading-Test-2026!"
 MANAGER = "grade.manager@example.com"
 OFFICER = "grade.officer@example.com"
 GM = "grade.gm@example.com"
+SALES = "grade.sales@example.com"
 ITEM = "_CS Test Grading Service"
 # sales of the test year: 1,000 in all
 LEAD, TWIN1, TWIN2, SMALL, TINY, IDLE = (
@@ -262,6 +263,13 @@ class TestCustomerGrades(FrappeTestCase):
 		doc.cs_grade = "B"
 		with self.assertRaises(frappe.PermissionError):
 			guard_customer_grade(doc)
+		# nor is the key-customer mark (it decides who gets the December survey) set by a save
+		ensure_user(SALES, ["Sales User"], password=PASSWORD)
+		frappe.db.commit()
+		response = self.user(SALES).put("Customer", SMALL, {"cs_key_customer": 1})
+		self.assertEqual(response.status_code, 403, response.text[-300:])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer", SMALL, "cs_key_customer"), 0)
 
 	def test_4_grade_change_by_the_cs_manager_approved_by_the_general_manager(self):
 		self.grade()

@@ -77,7 +77,7 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 			)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled")
+		guards.stamp(self, {"status": "Cancelled"})
 		close_assignments(self)
 
 	def on_trash(self):
@@ -95,12 +95,12 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 		if doc.docstatus != 1 or target is None or target.closed_by:
 			frappe.throw(_("Only an open decision of an issued memo can be closed."))
 		now = now_datetime().replace(microsecond=0)
-		target.db_set({"closed_by": frappe.session.user, "closed_on": now})
+		guards.stamp(doc, {"closed_by": frappe.session.user, "closed_on": now}, row=target)
 		doc.reload()
 		still_open = {r.assigned_to for r in doc.decisions if not r.closed_by}
 		close_assignments(doc, {target.assigned_to} - still_open)
 		if not rules.open_decisions([r.closed_by for r in doc.decisions]):
-			doc.db_set({"status": "Closed", "closed_on": now})
+			guards.stamp(doc, {"status": "Closed", "closed_on": now})
 			close_assignments(doc)
 		notify({target.assigned_to}, _("Decision closed: {0}").format(target.decision), doc)
 		self.reload()

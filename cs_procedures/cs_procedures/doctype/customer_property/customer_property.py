@@ -165,7 +165,8 @@ class CustomerProperty(guards.ProcedureDocument):
 		guards.refuse_deletion(
 			self,
 			None
-			if rules.record_deletable(getdate(self.retention_until), getdate(today()))
+			if self.retention_until
+			and rules.record_deletable(getdate(self.retention_until), getdate(today()))
 			else _("the register keeps it until its retention ends on {0}.").format(
 				frappe.format(self.retention_until, "Date")
 			),

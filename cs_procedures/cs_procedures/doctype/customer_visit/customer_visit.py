@@ -131,7 +131,7 @@ class CustomerVisit(guards.ProcedureDocument):
 			"Customer Visit Reminder", filters={"customer": self.customer, "status": "Open"}, pluck="name"
 		):
 			reminder = frappe.get_doc("Customer Visit Reminder", name)
-			reminder.db_set({"status": "Visited", "visit": self.name})
+			guards.stamp(reminder, {"status": "Visited", "visit": self.name})
 			close_assignments(reminder)
 
 	@frappe.whitelist()
@@ -142,7 +142,7 @@ class CustomerVisit(guards.ProcedureDocument):
 		site.check_own_record(doc)
 		if doc.docstatus != 0 or doc.visit_plan or doc.permitted_by:
 			frappe.throw(_("Only an unplanned visit not yet permitted needs the CS manager's permission."))
-		doc.db_set("permission_requested_on", now_datetime().replace(microsecond=0))
+		guards.stamp(doc, {"permission_requested_on": now_datetime().replace(microsecond=0)})
 		assign(
 			doc,
 			site.managers(),
@@ -162,8 +162,8 @@ class CustomerVisit(guards.ProcedureDocument):
 		doc = frappe.get_doc(self.doctype, self.name, for_update=True)
 		if doc.docstatus != 0 or doc.visit_plan or doc.permitted_by:
 			frappe.throw(_("Only an unplanned visit not yet permitted needs the CS manager's permission."))
-		doc.db_set(
-			{"permitted_by": frappe.session.user, "permitted_on": now_datetime().replace(microsecond=0)}
+		guards.stamp(
+			doc, {"permitted_by": frappe.session.user, "permitted_on": now_datetime().replace(microsecond=0)}
 		)
 		close_assignments(doc, site.managers())
 		notify(

@@ -89,7 +89,7 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 			)
 
 	def on_cancel(self):
-		self.db_set("status", "Cancelled")
+		guards.stamp(self, {"status": "Cancelled"})
 		close_assignments(self)
 
 	def on_trash(self):
@@ -120,11 +120,11 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 		if target.acknowledged_by:
 			frappe.throw(_("{0} has already acknowledged this liaison note.").format(own))
 		now = now_datetime().replace(microsecond=0)
-		target.db_set({"acknowledged_by": frappe.session.user, "acknowledged_on": now})
+		guards.stamp(doc, {"acknowledged_by": frappe.session.user, "acknowledged_on": now}, row=target)
 		close_assignments(doc, department_heads(own) + [frappe.session.user])
 		doc.reload()
 		if rules.all_acknowledged([r.acknowledged_by for r in doc.departments]):
-			doc.db_set("status", "Acknowledged")
+			guards.stamp(doc, {"status": "Acknowledged"})
 		notify(
 			{doc.organiser},
 			_("{0} acknowledged liaison note {1}.").format(own, doc.name),

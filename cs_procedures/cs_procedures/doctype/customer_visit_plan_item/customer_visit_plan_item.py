@@ -1,7 +1,7 @@
-from frappe.model.document import Document
+from cs_procedures import guards
 
 
-class CustomerVisitPlanItem(Document):
+class CustomerVisitPlanItem(guards.ProcedureRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -114,6 +114,8 @@ def give_advice(plan: str, advice: str):
 	doc.check_permission("read")
 	if doc.docstatus == 2:
 		frappe.throw(_("The plan is cancelled."), title=_("Cancelled"))
-	doc.db_set({"gm_advice": advice, "gm_advice_by": frappe.session.user, "gm_advice_on": now_datetime()})
+	guards.stamp(
+		doc, {"gm_advice": advice, "gm_advice_by": frappe.session.user, "gm_advice_on": now_datetime()}
+	)
 	doc.add_comment("Info", _("General manager's advice recorded."))
 	return doc.gm_advice

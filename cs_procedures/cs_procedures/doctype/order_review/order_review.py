@@ -182,7 +182,6 @@ class OrderReview(guards.ProcedureDocument):
 			self.vp_approved_by, self.vp_approved_on = frappe.session.user, now_datetime()
 
 	def before_submit(self):
-		guards.check_workflow_action(self)  # Approve, Approve with Measures or Cancel Order only
 		self.gm_decision = rules.decision_for(self.workflow_state)
 		guards.rule_error(
 			MESSAGES,
@@ -195,9 +194,6 @@ class OrderReview(guards.ProcedureDocument):
 		if rules.change_needs_vice_president(self.change_origin) and not self.vp_approved_by:
 			guards.rule_error(MESSAGES, "vp_first", title=_("Vice President's Approval Needed"))
 		self.approved_by, self.approved_on = frappe.session.user, now_datetime()
-
-	def before_cancel(self):
-		guards.check_workflow_action(self)  # Withdraw, when a new version supersedes this one
 
 	def on_trash(self):
 		guards.refuse_deletion(
@@ -302,7 +298,7 @@ class OrderReview(guards.ProcedureDocument):
 		previous = self.amended_from
 		if not previous or frappe.db.get_value(self.doctype, previous, "docstatus") != 1:
 			return
-		frappe.db.set_value(self.doctype, previous, "superseded_by", self.name, update_modified=False)
+		guards.stamp(frappe.get_doc(self.doctype, previous), {"superseded_by": self.name})
 		apply_workflow(frappe.get_doc(self.doctype, previous), "Withdraw")
 
 	def raise_change(self, reason: str, origin: str) -> str:
@@ -356,7 +352,7 @@ class OrderReview(guards.ProcedureDocument):
 		if rules.change_needs_vice_president(origin):
 			apply_workflow(new, "Send to Vice President")
 		else:
-			review.db_set("superseded_by", new.name, update_modified=False)
+			guards.stamp(review, {"superseded_by": new.name})
 			apply_workflow(frappe.get_doc(self.doctype, review.name), "Withdraw")
 		return new.name
 

@@ -292,5 +292,13 @@ class TestReturnRequest(FrappeTestCase):
 				plain.insert()
 			made = make_return_delivery_note(approved_request(approved_qty=1).name)
 			made.insert()  # made from an approved request: accepted
+			# money back without goods is a return too (issue 18: a credit note skipped the approval)
+			from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return as credit
+
+			note = credit(SHARED["invoice"].name)
+			note.items[0].qty = -1
+			self.assertFalse(note.update_stock)
+			with self.assertRaisesRegex(frappe.ValidationError, "return request approved"):
+				note.insert()
 		finally:
 			STATE.settings(returns_need_approval=0)

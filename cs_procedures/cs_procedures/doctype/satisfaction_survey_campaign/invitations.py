@@ -28,7 +28,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	hash_token,
 	link_token,
 )
-from cs_procedures.install import SURVEY_EMAIL_TEMPLATE
+from cs_procedures.footprint import SURVEY_EMAIL_TEMPLATE
 
 RESPONSE = "Satisfaction Survey Response"
 ANSWER = "Satisfaction Survey Answer"

@@ -11,7 +11,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import inv
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	link_token,
 )
-from cs_procedures.install import SURVEY_EMAIL_TEMPLATE
+from cs_procedures.footprint import SURVEY_EMAIL_TEMPLATE
 from cs_procedures.notifications import assign, can_email
 from cs_procedures.people import department_heads
 from cs_procedures.procedures import satisfaction as rules
@@ -144,7 +144,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 		if len(customers) <= INVITE_IN_REQUEST:
 			return self.invite("Draft")
 		# the audience is fixed from now on (validate refuses changes once it is not a Draft)
-		self.db_set({"status": "Sending", "invited_customers": len(customers)})
+		guards.stamp(self, {"status": "Sending", "invited_customers": len(customers)})
 		self.add_comment(
 			"Info",
 			_("Sending the invitations to {0} customers in the background.").format(len(customers)),
@@ -178,7 +178,9 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 				title=_("No Outgoing E-mail"),
 			)
 		expires = get_datetime(f"{self.reply_by} 23:59:59")
-		self.db_set({"status": "Sent", "invited_customers": len(customers)})  # responses join a sent campaign
+		guards.stamp(
+			self, {"status": "Sent", "invited_customers": len(customers)}
+		)  # responses join a sent campaign
 		invitees = [
 			(customer, contact, email)
 			for customer in customers
@@ -375,7 +377,7 @@ def run_invitations(campaign: str) -> int:
 		)
 		doc = frappe.get_doc(doc.doctype, doc.name, for_update=True)
 		if doc.status == "Sending":
-			doc.db_set("status", "Draft")
+			guards.stamp(doc, {"status": "Draft"})
 		doc.add_comment(
 			"Info",
 			_(
@@ -608,7 +610,7 @@ def approve_actions(campaign: str, follower: str | None = None, rows=None) -> li
 	if follower:
 		if not frappe.db.exists("User", {"name": follower, "enabled": 1}):
 			frappe.throw(_("The follower must be an active user."), title=_("Invalid Follower"))
-		doc.db_set("follower", follower, update_modified=False)
+		guards.stamp(doc, {"follower": follower})
 	follower = doc.follower or doc.owner
 	template = frappe.get_cached_doc("Satisfaction Survey Template", doc.template)
 	by_question = defaultdict(list)
@@ -653,7 +655,7 @@ def approve_actions(campaign: str, follower: str | None = None, rows=None) -> li
 			)
 		actions.append(action.name)
 	# a closed campaign is not saved again: the approval is written on the stored record
-	doc.db_set({"actions_approved_by": frappe.session.user, "actions_approved_on": now_datetime()})
+	guards.stamp(doc, {"actions_approved_by": frappe.session.user, "actions_approved_on": now_datetime()})
 	assign(
 		doc,
 		[follower],
@@ -725,7 +727,7 @@ def send_improvement_reply(campaign: str) -> dict:
 	"""Tell the answering contacts what was improved (001 4.8, 003 §5.3.4: 反馈给顾客), worded by the
 	Email Template "Satisfaction Survey Improvement Reply": each customer hears of the actions on the
 	questions as a whole and on its own items, never of another customer's."""
-	from cs_procedures.install import IMPROVEMENT_REPLY_TEMPLATE
+	from cs_procedures.footprint import IMPROVEMENT_REPLY_TEMPLATE
 
 	if not guards.has_role(CS_MANAGER, CS_OFFICER):
 		guards.refuse(_("Only CS staff reply to the customers."), title=_("Not Permitted"))
@@ -791,7 +793,7 @@ def send_improvement_reply(campaign: str) -> dict:
 	for row in approved:
 		if not row.customer or row.customer in replied:
 			frappe.db.set_value(FOLLOW_UP, row.name, "replied_on", now, update_modified=False)
-	doc.db_set("improvement_replied_on", now)
+	guards.stamp(doc, {"improvement_replied_on": now})
 	by_phone = sorted({r.customer for r in answered} - replied)
 	doc.add_comment(
 		"Info",

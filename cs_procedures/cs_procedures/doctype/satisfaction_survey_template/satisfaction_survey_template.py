@@ -1,12 +1,13 @@
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt
+
+from cs_procedures import guards
 
 FULL_MARKS = 100
 
 
-class SatisfactionSurveyTemplate(Document):
+class SatisfactionSurveyTemplate(guards.ProcedureDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
