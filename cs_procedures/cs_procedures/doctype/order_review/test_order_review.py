@@ -47,6 +47,7 @@ def setUpModule():
 	STATE.settings(
 		review_departments=[{"function": f, "department": d} for f, d in departments.items()],
 		require_order_review=1,
+		vice_president=VP,  # whatever vice president the site names: this module's gets the to-do
 	)
 	frappe.db.commit()  # the module's fixtures outlive each test's rollback
 
