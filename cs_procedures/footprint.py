@@ -194,13 +194,11 @@ def set_properties() -> None:
 
 
 def remove() -> None:
-	"""Take away what the app put on the site outside its doctypes (`before_uninstall`)."""
+	"""Take away what the app put on the site outside its doctypes (`before_uninstall`, after the
+	permission rules install.py gave the roles on ERPNext's records)."""
 	import frappe
 
-	from cs_procedures import install
-
 	doctypes = app_doctypes()
-	install.revoke_linked_permissions()
 	for name in frappe.get_all("Custom Field", filters={"module": MODULE}, pluck="name"):
 		frappe.delete_doc("Custom Field", name, force=True, ignore_permissions=True)  # and its setters
 	for name in frappe.get_all("Property Setter", filters={"module": MODULE}, pluck="name"):

@@ -38,13 +38,12 @@ def refuse_deletion(doc, reason: str | None) -> None:
 		)
 
 
-def rule_error(
-	messages: dict, code: str | None, title: str | None = None, exc=frappe.ValidationError
-) -> None:
+def rule_error(messages: dict, code, *args, title: str | None = None, exc=frappe.ValidationError) -> None:
 	"""The one shape of a broken rule: the pure rules return a code, each controller maps its codes to
-	translated messages (`{code: lambda: _("...")}`); nothing happens when the code is None."""
+	translated messages (`{code: lambda *args: _("...").format(*args)}`) and calls this with the
+	message's arguments; nothing happens when the code is None."""
 	if code:
-		frappe.throw(messages[code](), exc, title=title or _("Not Allowed"))
+		frappe.throw(messages[code](*args), exc, title=title or _("Not Allowed"))
 
 
 def refuse(message: str, title: str | None = None) -> None:
@@ -106,10 +105,24 @@ class ProcedureDocument(Document):
 	EDITABLE_IN: dict = {}
 	# Date or Datetime fields that cannot lie in the future
 	NOT_IN_FUTURE: tuple = ()
+	# the `status` a record without a workflow shows, derived from the record in the style of
+	# ERPNext's status_updater: (status, condition or None), the last whose condition holds wins
+	STATUS_MAP: tuple = ()
 
 	def run_before_save_methods(self):
 		check_evidence(self)
 		super().run_before_save_methods()
+		self.set_status()
+
+	def set_status(self, update: bool = False) -> None:
+		"""The status the `STATUS_MAP` gives the record; `update`: written (with a version) on the
+		stored record, after the procedure changed what the status depends on outside a save."""
+		status = next((s for s, holds in reversed(self.STATUS_MAP) if holds is None or holds(self)), None)
+		if status and status != self.get("status"):
+			if update:
+				stamp(self, {"status": status})
+			else:
+				self.status = status
 
 	def validate_workflow(self):
 		"""After the record's own validation (whose messages say more), before Frappe's: the move

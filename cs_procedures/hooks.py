@@ -106,8 +106,8 @@ scheduler_events = {
 	],
 	"daily": [
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
-		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_retention_ended",
-		"cs_procedures.cs_procedures.doctype.customer_visit.visits_jobs.remind_overdue_visits",
+		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_lots_stored_a_year",
+		"cs_procedures.cs_procedures.doctype.customer_visit.scheduled.remind_overdue_visits",
 	],
 	"yearly": [  # grade_last_year enqueues the grading itself in the long queue
 		"cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record.grade_last_year",

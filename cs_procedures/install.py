@@ -199,9 +199,8 @@ def before_tests():
 
 
 def before_uninstall():
-	"""Everything the app put on the site outside its doctypes goes with it (`footprint.remove`)."""
-	from cs_procedures import footprint
-
+	"""Everything the app put on the site outside its doctypes goes with it."""
+	revoke_linked_permissions()
 	footprint.remove()
 
 

@@ -49,6 +49,16 @@ def users_with_role(role: str) -> list[str]:
 	return sorted(get_users_with_role(role))
 
 
+def quality_department() -> str | None:
+	"""The department CS Settings routes quality complaints to: it verifies quality issues (001 4.9)."""
+	return get_settings().department_map().get("Quality")
+
+
+def managers() -> list[str]:
+	"""The CS managers (业务部主管): enabled users with the role."""
+	return users_with_role(CS_MANAGER)
+
+
 def vice_presidents() -> list[str]:
 	configured = get_settings().vice_president
 	return [configured] if configured else sorted(get_users_with_role(VICE_PRESIDENT_ROLE))

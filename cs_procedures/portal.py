@@ -18,7 +18,6 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, escape_html, flt, get_datetime, getdate, now_datetime, nowdate
-from frappe.utils.user import get_users_with_role
 
 from cs_procedures import people
 from cs_procedures.notifications import assign, notify
@@ -576,7 +575,7 @@ def apply_customer_answer(name: str, satisfied, feedback: str | None, recorded_f
 def notify_staff(doc, message: str, reopened: bool = False) -> None:
 	"""The follower and the CS managers hear of the customer's action; a complaint reopened to
 	Received goes on the CS managers' to-do lists to be routed again."""
-	managers = get_users_with_role(CS_MANAGER)
+	managers = people.managers()
 	if reopened and doc.workflow_state == complaint_rules.RECEIVED:
 		assign(doc, managers, message)
 		notify({doc.follower} - set(managers), message, doc)

@@ -58,10 +58,6 @@ class SiteState:
 			)
 		_forget_email_accounts()
 
-	def single_value(self, doctype: str, field: str, value) -> None:
-		self._undo.append(("single", (doctype, field, frappe.db.get_single_value(doctype, field))))
-		frappe.db.set_single_value(doctype, field, value)
-
 	def restore(self, commit: bool = True) -> None:
 		frappe.set_user("Administrator")
 		for kind, saved in reversed(self._undo):
@@ -76,8 +72,6 @@ class SiteState:
 					values = saved.get(name, {"enable_outgoing": 0, "default_outgoing": 0})
 					frappe.db.set_value("Email Account", name, values)
 				_forget_email_accounts()
-			elif kind == "single":
-				frappe.db.set_single_value(*saved)
 		self._undo = []
 		if commit:
 			frappe.db.commit()
@@ -380,8 +374,8 @@ def browser_survey() -> dict:
 	"""A fresh survey link for the browser test (`bench --site S execute cs_procedures.testing.browser_survey`)."""
 	from frappe.utils import add_days, get_datetime, getdate
 
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.invitations import first_response
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-		new_response,
 		survey_link,
 	)
 	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
@@ -402,10 +396,7 @@ def browser_survey() -> dict:
 		}
 	).insert()
 	campaign.db_set({"status": "Sent", "invited_customers": 1})
-	template = frappe.get_doc("Satisfaction Survey Template", campaign.template)
-	response = new_response(
-		campaign, template, customer, None, None, get_datetime(f"{campaign.reply_by} 23:59:59")
-	)
+	response = first_response(campaign, (customer, None, None), get_datetime(f"{campaign.reply_by} 23:59:59"))
 	frappe.db.commit()
 	return {"response": response.name, "url": survey_link(response)}
 

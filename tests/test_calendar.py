@@ -58,3 +58,16 @@ def test_calendar_without_working_days_fails_instead_of_looping():
 	cal = WorkingCalendar.of(time(8, 0), time(17, 0), every_day)
 	with pytest.raises(ValueError):
 		add_working_hours(datetime(2026, 1, 1, 9), 1, cal)
+
+
+@pytest.mark.parametrize(
+	"start, hours, expected",
+	[
+		(at(16, 16), 2, at(16, 18)),  # past closing time: the clock runs on
+		(at(20, 16), 4, at(20, 20)),  # Friday afternoon: the weekend counts too
+		(at(21, 23), 2, at(22, 1)),  # a Saturday night, over midnight
+	],
+)
+def test_clock_hours_count_every_hour(start, hours, expected):
+	clock = WorkingCalendar.of(time(8, 0), time(17, 30), WEEKEND, clock_hours=True)
+	assert add_working_hours(start, hours, clock) == expected

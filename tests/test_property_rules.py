@@ -51,7 +51,6 @@ def test_retention_never_shorter_than_a_year():
 )
 def test_retention_ended(on_day, ended):
 	assert p.retention_ended(UNTIL, on_day) is ended
-	assert p.days_left(UNTIL, on_day) == (0 if ended else (UNTIL - on_day).days)
 
 
 def test_retention_without_a_date_never_ends():
@@ -128,17 +127,6 @@ def test_can_move(old, new):
 )
 def test_storing_blockers(facts, blockers):
 	assert p.storing_blockers(facts) == blockers
-
-
-@pytest.mark.parametrize("outcome", p.FINAL_STATUSES)
-def test_the_lot_may_leave_at_once(outcome):
-	"""Retention is how long the record is kept: a lot is returned or scrapped when the customer wants."""
-	assert p.may_close(outcome)
-
-
-@pytest.mark.parametrize("status", p.OPEN_STATUSES)
-def test_open_statuses_do_not_close(status):
-	assert not p.may_close(status)
 
 
 @pytest.mark.parametrize(
@@ -317,3 +305,15 @@ def test_reminder_due(status, on_day):
 )
 def test_result_from_quality_inspection(status, docstatus, result):
 	assert p.result_from_quality_inspection(status, docstatus) == result
+
+
+def test_the_record_of_a_lot_still_held_is_kept():
+	"""HT-QR-MA-10 keeps the record a year after the lot leaves: none is set while it is held."""
+	assert p.retention_until(None) is None
+	assert not p.record_deletable(p.retention_until(None), date(2100, 1, 1))
+
+
+def test_a_lot_in_store_for_a_year_is_reviewed():
+	assert p.storage_review_on(date(2026, 3, 10)) == date(2027, 3, 10)
+	assert p.reminder_due(p.IN_STORE, p.storage_review_on(date(2026, 3, 10)), date(2027, 3, 10))
+	assert not p.reminder_due(p.IN_STORE, p.storage_review_on(date(2026, 3, 10)), date(2027, 3, 9))

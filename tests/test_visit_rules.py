@@ -89,10 +89,6 @@ def test_an_unplanned_visit_needs_permission(covered, permitted, needed):
 	assert v.needs_permission(covered, permitted) is needed
 
 
-def test_week_of():
-	assert v.week_of(date(2026, 11, 25)) == (date(2026, 11, 23), date(2026, 11, 29))
-
-
 def test_acknowledgements_and_open_decisions():
 	assert v.all_acknowledged(["a", "b"])
 	assert not v.all_acknowledged(["a", None])
@@ -107,3 +103,14 @@ def test_codes_of_the_daily_report():
 		"Building the Relationship": "c",
 	}
 	assert [o[0] for o in v.OUTCOMES] == list("ABCDE")
+
+
+def test_permission_comes_before_the_visit():
+	"""000 II-1.3: an unplanned visit is permitted before it takes place."""
+	day = date(2026, 12, 10)
+	assert v.permission_problem(True, day, None) is None
+	assert v.permission_problem(False, day, None) == "not_permitted"
+	assert v.permission_problem(False, day, date(2026, 12, 9)) is None
+	assert v.permission_problem(False, day, day) is None
+	assert v.permission_problem(False, day, date(2026, 12, 11)) == "permitted_after_visit"
+	assert v.too_late_to_permit(date(2026, 12, 9), day) and not v.too_late_to_permit(day, day)

@@ -17,10 +17,8 @@ import frappe
 from frappe.utils import now_datetime
 
 from cs_procedures import bulk
-from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
-	grade_customers,
-	grading_settings,
-)
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import grading_settings
+from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import grade_customers
 
 PREFIX = "BENCH-"
 YEAR = 2001  # no sales, no grades there on any site this app runs on

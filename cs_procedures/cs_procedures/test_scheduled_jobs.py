@@ -150,7 +150,7 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 		logged = error_logs(bad.name)
 		step = FailsFor(property_tasks._remind, bad.name)
 		with patch.object(property_tasks, "_remind", step):
-			made = [property_tasks.remind_retention_ended(today()) for _run in range(2)]
+			made = [property_tasks.remind_lots_stored_a_year(today()) for _run in range(2)]
 		self.assertEqual(made[1], 0)  # nothing twice
 		for record in records:
 			todos = frappe.db.count("ToDo", {"reference_name": record.name, "allocated_to": STORE})

@@ -6,6 +6,7 @@ from frappe.utils import cint
 from frappe.utils.html_utils import sanitize_html
 
 from cs_procedures import guards, people
+from cs_procedures.procedures import satisfaction
 
 
 def describe_complaint_from_email(communication, method=None):
@@ -60,6 +61,23 @@ def guard_survey_action(action, method=None):
 				_("Only a CS Verifier can confirm or withdraw the verification of effectiveness."),
 				title=_("Not a Verifier"),
 			)
+		quality = people.quality_department()
+		if quality and raises_quality_issue(action) and not guards.is_administrator():
+			if people.user_department() != quality:
+				guards.refuse(
+					_(
+						"The effect on a product quality issue is confirmed by the quality department ({0}) (001 4.9)."
+					).format(quality),
+					title=_("Quality Department"),
+				)
+
+
+def raises_quality_issue(action) -> bool:
+	"""Whether the survey items behind a Quality Action include product quality (001 4.9)."""
+	categories = frappe.get_all(
+		"Satisfaction Survey Follow Up", filters={"quality_action": action.name}, pluck="category"
+	)
+	return any(satisfaction.CATEGORY_COMPLAINT_TYPE.get(category) == "Quality" for category in categories)
 
 
 def keep_survey_action(action, method=None):

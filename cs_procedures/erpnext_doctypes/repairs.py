@@ -36,7 +36,7 @@ MESSAGES = {
 
 
 def _throw(code, claim, exc=frappe.ValidationError):
-	frappe.throw(MESSAGES[code](claim), exc, title=_("Repair Cost"))
+	guards.rule_error(MESSAGES, code, claim, exc=exc, title=_("Repair Cost"))
 
 
 @frappe.whitelist()
@@ -152,7 +152,7 @@ def request_cost_approval(claim: str):
 	)
 	assign(
 		doc,
-		people.users_with_role(people.CS_MANAGER),
+		people.managers(),
 		_("Approve the repair cost of warranty claim {0} ({1}).").format(
 			doc.name, doc.customer_name or doc.customer
 		),

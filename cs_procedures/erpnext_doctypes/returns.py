@@ -35,7 +35,7 @@ MESSAGES = {
 
 
 def _throw(code, request=None, item=None):
-	frappe.throw(MESSAGES[code](request, item), title=_("Return Not Approved"))
+	guards.rule_error(MESSAGES, code, request, item, title=_("Return Not Approved"))
 
 
 def validate_return(doc, method=None):

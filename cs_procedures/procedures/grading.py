@@ -137,16 +137,10 @@ def shares(sales: dict, method: str = CUMULATIVE) -> dict:
 
 def grade_all(sales: dict, method: str = CUMULATIVE, bands=DEFAULT_BANDS) -> dict[str, Graded]:
 	"""Every customer of `sales` (customer -> net sales of the year) graded."""
-	ordered = ordered_bands(bands)
-	graded = {}
-	for customer, share in shares(sales, method).items():
-		grade = ordered[-1][0]
-		for band, minimum in ordered:
-			if share >= minimum:
-				grade = band
-				break
-		graded[customer] = Graded(exact(sales[customer]), share, grade)
-	return graded
+	return {
+		customer: Graded(exact(sales[customer]), share, grade_for(share, bands))
+		for customer, share in shares(sales, method).items()
+	}
 
 
 def growth(current, previous) -> float | None:

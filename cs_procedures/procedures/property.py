@@ -21,7 +21,7 @@ values read from the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 RETENTION_YEARS = 1  # 保存期限:1年
 
@@ -86,11 +86,16 @@ def add_years(day: date, years: int) -> date:
 		return day.replace(year=day.year + years, month=3, day=1)
 
 
-def retention_until(received_on: date, years: int = RETENTION_YEARS) -> date:
-	"""The first day the register record may be removed: it is kept `years` years after receipt
-	(HT-QR-MA-10, 保存期限:1年)."""
+def retention_until(left_on: date | None, years: int = RETENTION_YEARS) -> date | None:
+	"""The first day the register record may be removed: it is kept `years` years after the lot left
+	(HT-QR-MA-10, 保存期限:1年); the record of a lot still held is kept (None)."""
 	if years < 0:
 		raise ValueError("retention years cannot be negative")
+	return add_years(left_on, years) if left_on else None
+
+
+def storage_review_on(received_on: date, years: int = RETENTION_YEARS) -> date:
+	"""The day a lot still held after `years` in the warehouse is brought to the receiver's attention."""
 	return add_years(received_on, years)
 
 
@@ -183,15 +188,9 @@ def facts_undone(state: str | None, facts: Facts) -> list[str]:
 	return undone
 
 
-def may_close(outcome: str) -> bool:
-	"""Whether the property may leave the register as `outcome`: returned to the customer, consumed
-	when the warehouse issues it, or disposed of (scrapped) when the customer wants it, at any time.
-	The retention period is how long the register *record* is kept, not the lot (HT-QR-MA-10)."""
-	return outcome in FINAL_STATUSES
-
-
 def record_deletable(until: date | None, on_day: date) -> bool:
-	"""The register record is kept, whatever became of the lot, until its retention ends."""
+	"""The register record is kept until its retention ends, a year after the lot left; the record
+	of a lot still held is kept (no retention date yet)."""
 	return retention_ended(until, on_day)
 
 
@@ -225,14 +224,9 @@ def migrated_state(status: str | None, facts: Facts) -> str:
 	return RECEIVED
 
 
-def reminder_due(status: str | None, until: date | None, on_day: date) -> bool:
-	"""A lot still in store whose retention period has ended should be looked at."""
-	return status == IN_STORE and retention_ended(until, on_day)
-
-
-def days_left(until: date, on_day: date) -> int:
-	"""Days until the retention ends (0 once it has)."""
-	return max((until - on_day) // timedelta(days=1), 0)
+def reminder_due(status: str | None, review_on: date | None, on_day: date) -> bool:
+	"""A lot still in store a year after it was received should be looked at."""
+	return status == IN_STORE and retention_ended(review_on, on_day)
 
 
 def result_from_quality_inspection(status: str | None, docstatus: int) -> str | None:

@@ -7,7 +7,6 @@ valid; satisfaction = the customer's score - 1 point per complaint (at most 5)
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +27,11 @@ CATEGORY_COMPLAINT_TYPE = {
 }
 
 
+# The campaign's statuses: a draft is edited, Sending while a background job invites, Sent while the
+# customers answer, Closed once scored (the campaign keeps its own status: it has no approvals)
+DRAFT, SENDING, SENT, CLOSED = "Draft", "Sending", "Sent", "Closed"
+
+
 @dataclass(frozen=True)
 class Answer:
 	question: str
@@ -45,15 +49,6 @@ class Satisfaction:
 	@property
 	def satisfaction(self) -> float:
 		return round(self.score - self.complaint_deduction - self.return_deduction, 2)
-
-
-def check_answer(score: float | None, max_score: float) -> str | None:
-	"""Why an answer is not acceptable, or None."""
-	if score is None:
-		return "missing"
-	if score < 0 or score > max_score:
-		return "out_of_range"
-	return None
 
 
 def survey_score(answers: Iterable[Answer]) -> float:
@@ -89,11 +84,6 @@ def low_items(averages: Mapping[str, float], pass_mark: float) -> list[str]:
 
 def complaint_type_for(category: str) -> str:
 	return CATEGORY_COMPLAINT_TYPE.get(category, "Other")
-
-
-def new_token() -> str:
-	"""An unguessable link token (256 random bits, URL-safe)."""
-	return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def token_usable(expires_on: datetime | None, answered: bool, now: datetime) -> str | None:
@@ -226,8 +216,31 @@ def period_end_at_close(frequency: str | None, period_end: date, closing_day: da
 
 
 def raises_follow_ups(valid: bool) -> bool:
-	"""Only a valid campaign proposes corrective actions and call-backs (003 §5.3.2)."""
+	"""Only a valid campaign proposes corrective actions (003 §5.3.2); call-backs do not wait for it."""
 	return bool(valid)
+
+
+# why a customer is called back (001 4.4)
+CALLBACK_TOTAL, CALLBACK_ITEM, CALLBACK_REMARK = "total", "item", "remark"
+
+
+def callback_reasons(
+	satisfaction: float,
+	callback_mark: float,
+	items: Mapping[str, float],
+	pass_mark: float,
+	remarks: Iterable[str | None],
+) -> list[tuple]:
+	"""Why the customer is called back, whatever the campaign's validity (001 4.4; 003 §5.3.3 若未达到,
+	需分析并采取对策): its satisfaction under the call-back mark, each of its items under the item mark
+	(questionnaire order), any remark it wrote. Empty: no call-back."""
+	reasons: list[tuple] = []
+	if satisfaction < callback_mark:
+		reasons.append((CALLBACK_TOTAL, satisfaction))
+	reasons += [(CALLBACK_ITEM, question, score) for question, score in items.items() if score < pass_mark]
+	if any((remark or "").strip() for remark in remarks):
+		reasons.append((CALLBACK_REMARK,))
+	return reasons
 
 
 # how a survey answer was given -> the complaint channel of a complaint made from its comment

@@ -113,10 +113,21 @@ def needs_permission(covered_by_plan: bool, permitted: bool) -> bool:
 	return not covered_by_plan and not permitted
 
 
-def week_of(day: date) -> tuple[date, date]:
-	"""Monday and Sunday of the week of `day`."""
-	monday = day - timedelta(days=day.weekday())
-	return monday, monday + timedelta(days=6)
+def permission_problem(covered_by_plan: bool, visit_date: date, permitted_on: date | None) -> str | None:
+	"""Why an unplanned visit cannot be recorded: no permission, or one given after the visit took
+	place (000 II-1.3: the manager permits the visit before it; request, permit, then visit)."""
+	if covered_by_plan:
+		return None
+	if permitted_on is None:
+		return "not_permitted"
+	if permitted_on > visit_date:
+		return "permitted_after_visit"
+	return None
+
+
+def too_late_to_permit(visit_date: date, today: date) -> bool:
+	"""A visit that has taken place is no longer permitted: its permission would come after it."""
+	return visit_date < today
 
 
 def all_acknowledged(stamps: Iterable[str | None]) -> bool:

@@ -79,7 +79,9 @@ def find_response(token: str | None, name: str | None):
 
 
 def unusable_reason(response) -> str | None:
-	campaign_open = frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "status") == "Sent"
+	campaign_open = (
+		frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "status") == rules.SENT
+	)
 	reason = rules.token_usable(
 		get_datetime(response.token_expires_on) if response.token_expires_on else None,
 		response.status == "Answered",

@@ -109,15 +109,12 @@ def new_campaign(**values):
 
 def new_response(campaign):
 	"""An invited customer's response, its link as the invitation gives it (path and query)."""
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.invitations import first_response
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-		new_response,
 		survey_link,
 	)
 
-	template = frappe.get_doc("Satisfaction Survey Template", TEMPLATE)
-	response = new_response(
-		campaign, template, CUSTOMER, None, None, get_datetime(f"{campaign.reply_by} 23:59:59")
-	)
+	response = first_response(campaign, (CUSTOMER, None, None), get_datetime(f"{campaign.reply_by} 23:59:59"))
 	link = urlsplit(survey_link(response))
 	for row in response.answers:
 		poison(

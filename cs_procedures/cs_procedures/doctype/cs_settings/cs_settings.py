@@ -4,6 +4,7 @@ from frappe.utils import get_time
 
 from cs_procedures import guards
 from cs_procedures.notifications import can_email
+from cs_procedures.procedures import grading
 from cs_procedures.procedures.calendar import WorkingCalendar
 
 
@@ -86,10 +87,6 @@ class CSSettings(guards.ProcedureDocument):
 			)
 
 		if self.get("grade_bands"):
-			from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
-				check_bands,
-			)
-
 			check_bands([(row.grade, row.min_share) for row in self.grade_bands])
 
 	def visit_interval_map(self) -> dict[str, int]:
@@ -112,8 +109,44 @@ class CSSettings(guards.ProcedureDocument):
 			if holiday_list
 			else []
 		)
-		return WorkingCalendar.of(get_time(self.work_start_time), get_time(self.work_end_time), holidays)
+		return WorkingCalendar.of(
+			get_time(self.work_start_time),
+			get_time(self.work_end_time),
+			holidays,
+			clock_hours=self.get("deadline_hours") == CLOCK_HOURS,
+		)
+
+
+CLOCK_HOURS = "Clock Hours"
 
 
 def get_settings() -> CSSettings:
 	return frappe.get_cached_doc("CS Settings")
+
+
+def grading_settings() -> frappe._dict:
+	"""Method, company and bands from CS Settings; the seed's bands when none are set."""
+	settings = frappe.get_cached_doc("CS Settings")
+	bands = [(row.grade, row.min_share) for row in settings.get("grade_bands") or ()]
+	return frappe._dict(
+		method=settings.get("grading_method") or grading.CUMULATIVE,
+		company=settings.get("grading_company") or None,
+		bands=bands or list(grading.DEFAULT_BANDS),
+	)
+
+
+def check_bands(bands) -> None:
+	messages = {
+		grading.NO_BANDS: _("Give at least one grade band."),
+		grading.DUPLICATE_GRADE: _("Grade {0} has two bands."),
+		grading.UNKNOWN_GRADE: _("{0} is not a grade (A to E)."),
+		grading.OUT_OF_RANGE: _("The band of grade {0} must start between 0 % and 100 %."),
+		grading.DUPLICATE_MINIMUM: _("The band of grade {0} starts where another band starts."),
+		grading.NO_ZERO_BAND: _("The lowest band must start at 0 %, so that every customer gets a grade."),
+	}
+	problems = grading.band_problems(bands)
+	if problems:
+		frappe.throw(
+			"<br>".join(messages[problem].format(grade) for problem, grade in problems),
+			title=_("Grade Bands"),
+		)

@@ -4,14 +4,13 @@ from frappe.contacts.doctype.contact.contact import get_contact_name
 from frappe.model.mapper import get_mapped_doc
 from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, get_datetime, getdate, now_datetime
-from frappe.utils.user import get_users_with_role
 
 from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.cs_procedures.doctype.customer_complaint import workflow
 from cs_procedures.notifications import assign, notify
 from cs_procedures.people import user_department
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.workflows import complaint as workflow
 
 
 class CustomerComplaint(guards.ProcedureDocument):
@@ -113,7 +112,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		if self.flags.from_email:
 			assign(
 				self,
-				get_users_with_role(people.CS_MANAGER),
+				people.managers(),
 				_(
 					"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
 				).format(self.customer_name or self.contact_email),
@@ -121,7 +120,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		elif self.flags.via_portal:
 			assign(
 				self,
-				get_users_with_role(people.CS_MANAGER),
+				people.managers(),
 				_(
 					"New complaint on the portal from {0}: check it, name the follower and issue the sheet."
 				).format(self.customer_name or self.customer),

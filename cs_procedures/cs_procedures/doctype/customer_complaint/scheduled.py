@@ -7,9 +7,9 @@ from frappe.utils import get_datetime, now_datetime
 
 from cs_procedures import jobs, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.cs_procedures.doctype.customer_complaint.workflow import named_departments
 from cs_procedures.notifications import assign, notify
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.workflows.complaint import named_departments
 
 
 def sweep_overdue_complaints(now=None) -> int:

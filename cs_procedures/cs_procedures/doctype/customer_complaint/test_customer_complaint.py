@@ -28,6 +28,7 @@ OFFICER = "cs.officer@example.com"
 QA_HEAD = "qa.head@example.com"
 SALES_HEAD = "sales.head@example.com"
 VP = "cs.vp@example.com"
+MANAGER_ONLY = "cs.manager.only@example.com"
 CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
 STATE = SiteState()
@@ -59,6 +60,7 @@ def setUpModule():
 	STATE.settings(
 		work_start_time="08:00:00",
 		work_end_time="17:30:00",
+		deadline_hours="Working Hours",
 		holiday_list="_CS Test Holidays",
 		sheet_issue_hours=2,
 		countermeasure_hours=4,
@@ -132,6 +134,19 @@ class TestCustomerComplaint(FrappeTestCase):
 			)
 			return doc.save()
 
+	def test_the_manager_may_reply_too(self):
+		"""000 III-2.4: the reply goes out from sales or their manager (业务员或主管)."""
+		ensure_user(MANAGER_ONLY, ["CS Manager"])
+		doc = self.act(
+			MANAGER, new_complaint(customer_required_by=datetime(2027, 1, 8, 17, 0)), "Issue Sheet"
+		)
+		self.add_countermeasure(QA_HEAD, doc)
+		doc = self.act(QA_HEAD, doc, "Approve Countermeasure")
+		self.edit(MANAGER_ONLY, doc, reply_summary="Replacement shipped today.")
+		doc = self.act(MANAGER_ONLY, doc, "Reply to Customer")
+		self.assertEqual(doc.workflow_state, rules.REPLIED)
+		self.assertTrue(doc.replied_on)
+
 	def test_intake_routes_and_sets_the_sheet_deadline(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)
 		self.assertTrue(doc.name.startswith("CC-2026-"))
@@ -145,6 +160,15 @@ class TestCustomerComplaint(FrappeTestCase):
 	def test_deadline_skips_holidays(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 9, 17, 0))  # Friday, weekend on the holiday list
 		self.assertEqual(doc.sheet_due_by, datetime(2026, 1, 12, 9, 30))
+
+	def test_deadlines_on_the_clock_when_the_site_says_so(self):
+		"""2小时内 read as clock hours: the Friday evening complaint's sheet is due the same evening."""
+		STATE.settings(deadline_hours="Clock Hours")
+		try:
+			doc = new_complaint(received_on=datetime(2026, 1, 9, 17, 0))
+			self.assertEqual(doc.sheet_due_by, datetime(2026, 1, 9, 19, 0))
+		finally:
+			STATE.settings(deadline_hours="Working Hours")
 
 	def test_defective_quantity_cannot_exceed_quantity(self):
 		with self.assertRaises(frappe.ValidationError):
@@ -534,3 +558,47 @@ class TestComplaintIntakeAndReports(FrappeTestCase):
 			complaint_statistics.execute({**filters, "group_by": "Colour"})
 		with self.assertRaises(frappe.ValidationError):
 			complaint_tracking_ledger.execute({"from_date": "2025-04-01", "to_date": "2025-03-01"})
+
+
+class TestWorkflowConditionsAgreeWithTheRules(FrappeTestCase):
+	"""The workflow's conditions (fixtures/workflow.json) decide which buttons the desk offers and what
+	`apply_workflow` accepts; `procedures/complaint.py` decides the same for *Approve Our Part* and the
+	checks of a move. Every combination of departments named, parts approved and the user's own
+	department gets the same answer from both."""
+
+	def test_department_head_conditions(self):
+		from itertools import chain, combinations
+
+		from frappe.model.workflow import get_workflow, is_transition_condition_satisfied
+
+		workflow = get_workflow("Customer Complaint")
+		approve, escalate = (
+			next(t for t in workflow.transitions if t.action == action and t.allowed == "CS Department Head")
+			for action in ("Approve Countermeasure", "Escalate to VP")
+		)
+		qa = frappe.db.get_value("Department", {"department_name": "CS Test Quality"})
+		sales = frappe.db.get_value("Department", {"department_name": "CS Test Sales"})
+		heads = {qa: QA_HEAD, sales: SALES_HEAD}
+		checked = 0
+		for named in ([qa], [qa, sales], [sales, qa]):
+			for approved in chain.from_iterable(combinations(named, n) for n in range(len(named) + 1)):
+				doc = frappe.new_doc("Customer Complaint")
+				doc.responsible_department = named[0]
+				for department in named:
+					doc.append(
+						"responsibilities",
+						{
+							"department": department,
+							"approved_by": heads[department] if department in approved else None,
+						},
+					)
+				for own, user in heads.items():
+					with as_user(user):
+						self.assertEqual(
+							bool(is_transition_condition_satisfied(approve, doc)),
+							rules.completes_approval(named, approved, own),
+							(named, approved, own),
+						)
+						self.assertEqual(bool(is_transition_condition_satisfied(escalate, doc)), own in named)
+					checked += 1
+		self.assertGreaterEqual(checked, 20)

@@ -10,13 +10,13 @@ from frappe import _
 from frappe.utils import cint, cstr, getdate, now_datetime
 
 from cs_procedures import guards, people
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
 	RECORD,
 	set_customer_grade,
 )
 
 REQUESTER = people.CS_MANAGER
-APPROVER = people.GENERAL_MANAGER_ROLE
 REQUESTED_FIELDS = ("customer", "grading_year", "new_grade", "change_reason", "strategy", "remarks")
 
 
@@ -82,10 +82,11 @@ class CustomerGradeChange(guards.ProcedureDocument):
 			)
 
 	def before_submit(self):
-		if not guards.has_role(APPROVER):
+		approver = grade_change_approver()
+		if not guards.has_role(approver):
 			guards.refuse(
-				_("Only the CS General Manager approves a change of a customer's grade."),
-				title=_("Not the General Manager"),
+				_("A change of a customer's grade is approved by a {0} (CS Settings).").format(_(approver)),
+				title=_("Not the Approver"),
 			)
 		if self.requested_by == frappe.session.user and not guards.is_administrator():
 			guards.refuse(_("A grade change is approved by someone other than who requested it."))
@@ -146,3 +147,8 @@ class CustomerGradeChange(guards.ProcedureDocument):
 	def on_trash(self):
 		if self.docstatus:
 			guards.refuse_deletion(self, _("it was submitted."))
+
+
+def grade_change_approver() -> str:
+	"""The role that approves grade changes: CS Settings, the CS manager by default (000 I-2.1, 002 ch7 §11)."""
+	return get_settings().get("grade_change_approver") or people.CS_MANAGER

@@ -11,6 +11,7 @@ from frappe import _
 from frappe.utils import cint, cstr, getdate, now_datetime
 
 from cs_procedures import bulk, guards, people
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import check_bands, grading_settings
 from cs_procedures.procedures import grading as rules
 
 RECORD = "Customer Grade Record"
@@ -58,34 +59,6 @@ class CustomerGradeRecord(guards.ProcedureDocument):
 
 	def on_trash(self):
 		guards.refuse_deletion(self, _("a customer's grade is kept as the history of its grades."))
-
-
-def grading_settings() -> frappe._dict:
-	"""Method, company and bands from CS Settings; the seed's bands when none are set."""
-	settings = frappe.get_cached_doc("CS Settings")
-	bands = [(row.grade, row.min_share) for row in settings.get("grade_bands") or ()]
-	return frappe._dict(
-		method=settings.get("grading_method") or rules.CUMULATIVE,
-		company=settings.get("grading_company") or None,
-		bands=bands or list(rules.DEFAULT_BANDS),
-	)
-
-
-def check_bands(bands) -> None:
-	messages = {
-		rules.NO_BANDS: _("Give at least one grade band."),
-		rules.DUPLICATE_GRADE: _("Grade {0} has two bands."),
-		rules.UNKNOWN_GRADE: _("{0} is not a grade (A to E)."),
-		rules.OUT_OF_RANGE: _("The band of grade {0} must start between 0 % and 100 %."),
-		rules.DUPLICATE_MINIMUM: _("The band of grade {0} starts where another band starts."),
-		rules.NO_ZERO_BAND: _("The lowest band must start at 0 %, so that every customer gets a grade."),
-	}
-	problems = rules.band_problems(bands)
-	if problems:
-		frappe.throw(
-			"<br>".join(messages[problem].format(grade) for problem, grade in problems),
-			title=_("Grade Bands"),
-		)
 
 
 def year_sales(year: int, company: str | None = None, previous: bool = False) -> dict:

@@ -34,6 +34,7 @@ PASSWORD = "Grading-Test-2026!"
 MANAGER = "grade.manager@example.com"
 OFFICER = "grade.officer@example.com"
 GM = "grade.gm@example.com"
+MANAGER_2 = "grade.manager2@example.com"
 SALES = "grade.sales@example.com"
 ITEM = "_CS Test Grading Service"
 # sales of the test year: 1,000 in all
@@ -87,7 +88,12 @@ def setUpModule():
 	frappe.db.set_value(
 		"Customer", {"name": ("in", CUSTOMERS)}, {"cs_grade": None, "cs_grade_year": 0}, update_modified=False
 	)
-	STATE.settings(grading_company=the_company, grading_method=rules.CUMULATIVE, grade_bands=[])
+	STATE.settings(
+		grading_company=the_company,
+		grading_method=rules.CUMULATIVE,
+		grade_bands=[],
+		grade_change_approver="CS General Manager",  # test 4; test 4b the seed's default, the CS manager
+	)
 	invoice(LEAD, 400, year)
 	invoice(TWIN1, 200, year)
 	invoice(TWIN2, 120, year)
@@ -327,6 +333,38 @@ class TestCustomerGrades(FrappeTestCase):
 		self.assertIn(response.status_code, (403, 417), response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "docstatus"), 1)
+
+	def test_4b_by_default_another_cs_manager_approves(self):
+		"""000 I-2.1 / 002 ch7 §11: the CS manager (业务部) approves, never the one who asked."""
+		ensure_user(MANAGER_2, ["CS Manager"], password=PASSWORD)
+		STATE.settings(grade_change_approver="CS Manager")
+		try:
+			self.grade()
+			frappe.db.commit()
+			change = {
+				"doctype": "Customer Grade Change",
+				"customer": IDLE,
+				"grading_year": CONTEXT["year"],
+				"new_grade": "C",
+				"change_reason": "Sole supplier from next year",
+				"strategy": "Quarterly business reviews",
+			}
+			response = self.user(MANAGER).post("frappe.client.insert", {"doc": change})
+			self.assertEqual(response.status_code, 200, response.text[-300:])
+			name = response.json["message"]["name"]
+			CREATED.append(("Customer Grade Change", name))
+			frappe.db.rollback()
+			doc = frappe.get_doc("Customer Grade Change", name).as_dict(convert_dates_to_str=True)
+			for user in (MANAGER, GM):  # not the requester, and not the general manager any more
+				response = self.user(user).post("frappe.client.submit", {"doc": doc})
+				self.assertEqual(response.status_code, 403, f"{user}: {response.text[-300:]}")
+			response = self.user(MANAGER_2).post("frappe.client.submit", {"doc": doc})
+			self.assertEqual(response.status_code, 200, response.text[-300:])
+			frappe.db.rollback()
+			self.assertEqual(frappe.db.get_value("Customer Grade Change", name, "approved_by"), MANAGER_2)
+			self.assertEqual(record(IDLE).grade, "C")
+		finally:
+			STATE.settings(grade_change_approver="CS General Manager")
 
 	def test_5_a_new_customer_is_rated_by_the_manager(self):
 		year = CONTEXT["year"]

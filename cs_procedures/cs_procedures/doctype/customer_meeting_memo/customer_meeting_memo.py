@@ -42,6 +42,16 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 		status: DF.Literal["Draft", "Open", "Closed", "Cancelled"]
 
 	# end: auto-generated types
+	STATUS_MAP = (
+		("Draft", None),
+		("Open", lambda doc: doc.docstatus == 1),
+		(
+			"Closed",
+			lambda doc: doc.docstatus == 1 and not rules.open_decisions([r.closed_by for r in doc.decisions]),
+		),
+		("Cancelled", lambda doc: doc.docstatus == 2),
+	)
+
 	def validate(self):
 		site.refuse_stamps_on_new_rows(self, "decisions", STAMPS)
 		if self.liaison:
@@ -51,8 +61,6 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 					_("Liaison note {0} is about another customer.").format(self.liaison),
 					title=_("Meeting Memo"),
 				)
-		if self.is_new() or self.docstatus == 0:
-			self.status = "Draft"
 
 	def before_submit(self):
 		if not self.signed_copy:
@@ -60,7 +68,6 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 				_("Attach the copy of the memo signed by the customer before issuing it."),
 				title=_("Customer's Signature Missing"),
 			)
-		self.status = "Open"
 
 	def on_submit(self):
 		decisions = {}
@@ -77,7 +84,6 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 			)
 
 	def on_cancel(self):
-		guards.stamp(self, {"status": "Cancelled"})
 		close_assignments(self)
 
 	def on_trash(self):
@@ -99,8 +105,9 @@ class CustomerMeetingMemo(guards.ProcedureDocument):
 		doc.reload()
 		still_open = {r.assigned_to for r in doc.decisions if not r.closed_by}
 		close_assignments(doc, {target.assigned_to} - still_open)
-		if not rules.open_decisions([r.closed_by for r in doc.decisions]):
-			guards.stamp(doc, {"status": "Closed", "closed_on": now})
+		doc.set_status(update=True)
+		if doc.status == "Closed":
+			guards.stamp(doc, {"closed_on": now})
 			close_assignments(doc)
 		notify({target.assigned_to}, _("Decision closed: {0}").format(target.decision), doc)
 		self.reload()

@@ -12,8 +12,8 @@ from frappe.model.workflow import WorkflowPermissionError
 from frappe.utils import get_datetime, getdate, today
 
 from cs_procedures import guards
+from cs_procedures.cs_procedures.doctype.customer_property import workflow
 from cs_procedures.procedures import property as rules
-from cs_procedures.workflows import property as workflow
 
 
 class CustomerProperty(guards.ProcedureDocument):
@@ -73,7 +73,6 @@ class CustomerProperty(guards.ProcedureDocument):
 			workflow.check_closed_record_kept(self, before)
 		self.follow_quality_inspection()
 		self.validate_data()
-		self.retention_until = rules.retention_until(getdate(self.received_on))
 		if before is None:
 			workflow.check_first_state(self)
 		elif (self.workflow_state or old_state) != old_state:
@@ -83,6 +82,7 @@ class CustomerProperty(guards.ProcedureDocument):
 			self.workflow_state = old_state
 			workflow.check_facts_kept(self, old_state)
 		workflow.check_closing_date(self)
+		self.retention_until = rules.retention_until(getdate(self.closed_on) if self.closed_on else None)
 		self.status = self.workflow_state
 		self.flags.anomaly_recorded = rules.anomaly_recorded(
 			workflow.facts(before) if before else None, workflow.facts(self)
@@ -162,15 +162,17 @@ class CustomerProperty(guards.ProcedureDocument):
 			)
 
 	def on_trash(self):
-		guards.refuse_deletion(
-			self,
-			None
-			if self.retention_until
-			and rules.record_deletable(getdate(self.retention_until), getdate(today()))
-			else _("the register keeps it until its retention ends on {0}.").format(
+		guards.refuse_deletion(self, self.kept_because())
+
+	def kept_because(self) -> str | None:
+		"""Why the register keeps the record (HT-QR-MA-10), or None once it may go."""
+		if not self.retention_until:
+			return _("the register keeps the record of a lot the company still holds.")
+		if not rules.record_deletable(getdate(self.retention_until), getdate(today())):
+			return _("the register keeps it until its retention ends on {0}.").format(
 				frappe.format(self.retention_until, "Date")
-			),
-		)
+			)
+		return None
 
 
 @frappe.whitelist()

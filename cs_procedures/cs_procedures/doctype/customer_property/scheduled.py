@@ -4,7 +4,6 @@ number of times."""
 import frappe
 from frappe import _
 from frappe.utils import getdate
-from frappe.utils.user import get_users_with_role
 
 from cs_procedures import jobs, people
 from cs_procedures.notifications import assign
@@ -14,21 +13,25 @@ DOCTYPE = "Customer Property"
 MANAGER_ROLE = people.CS_MANAGER
 
 
-def remind_retention_ended(today=None) -> int:
-	"""One ToDo per record still In Store whose retention has ended, for its receiver
-	(or else a CS manager), so the lot is returned, consumed or disposed of.
+def remind_lots_stored_a_year(today=None) -> int:
+	"""One ToDo per lot still In Store a year after it was received, for its receiver (or else a CS
+	manager), so the lot is returned, consumed or disposed of.
 
-	A record gets its reminder once: the ToDo carries the retention date, and a
-	ToDo for the same record and date (whatever its status) is never made again.
-	Returns how many ToDos were made.
+	A lot gets its reminder once: the ToDo carries the review date, and a ToDo for the same record
+	and date (whatever its status) is never made again. Returns how many ToDos were made.
 	"""
 	today = getdate(today)
 	due = frappe.get_all(
 		DOCTYPE,
-		filters={"status": rules.IN_STORE, "retention_until": ("<=", today)},
-		fields=["name", "customer", "customer_name", "description", "received_by", "retention_until"],
-		order_by="retention_until asc",
+		filters={
+			"status": rules.IN_STORE,
+			"received_on": ("<=", rules.add_years(today, -rules.RETENTION_YEARS)),
+		},
+		fields=["name", "customer", "customer_name", "description", "received_by", "received_on"],
+		order_by="received_on asc",
 	)
+	for row in due:
+		row.review_on = rules.storage_review_on(getdate(row.received_on))
 	made = jobs.each(
 		due,
 		lambda row: _remind(row, today),
@@ -39,10 +42,10 @@ def remind_retention_ended(today=None) -> int:
 
 
 def _remind(row, today) -> bool:
-	if not rules.reminder_due(rules.IN_STORE, getdate(row.retention_until), today):
+	if not rules.reminder_due(rules.IN_STORE, row.review_on, today):
 		return False
 	if frappe.db.exists(
-		"ToDo", {"reference_type": DOCTYPE, "reference_name": row.name, "date": row.retention_until}
+		"ToDo", {"reference_type": DOCTYPE, "reference_name": row.name, "date": row.review_on}
 	):
 		return False
 	user = _responsible(row.received_by)
@@ -52,14 +55,14 @@ def _remind(row, today) -> bool:
 		frappe.get_doc(DOCTYPE, row.name),
 		[user],
 		_(
-			"The retention of customer property {0} ({1}: {2}) ended on {3}; return it to the customer, or dispose of it."
+			"Customer property {0} ({1}: {2}) has been in store since {3}, a year: ask the customer whether to return it, consume it or dispose of it."
 		).format(
 			row.name,
 			row.customer_name or row.customer,
 			row.description,
-			frappe.format(row.retention_until, "Date"),
+			frappe.format(row.received_on, "Date"),
 		),
-		date=row.retention_until,
+		date=row.review_on,
 	)
 	return True
 
@@ -67,5 +70,5 @@ def _remind(row, today) -> bool:
 def _responsible(received_by: str | None) -> str | None:
 	if received_by and frappe.db.get_value("User", received_by, "enabled"):
 		return received_by
-	managers = sorted(get_users_with_role(MANAGER_ROLE))
+	managers = people.managers()
 	return managers[0] if managers else None

@@ -10,7 +10,7 @@ from frappe.utils import add_days, getdate, now_datetime, today
 from cs_procedures.cs_procedures.doctype.customer_property.customer_property import (
 	make_quality_inspection,
 )
-from cs_procedures.cs_procedures.doctype.customer_property.scheduled import remind_retention_ended
+from cs_procedures.cs_procedures.doctype.customer_property.scheduled import remind_lots_stored_a_year
 from cs_procedures.procedures import property as rules
 from cs_procedures.testing import as_user, ensure_customer, ensure_stock_item, ensure_user, leaf_warehouse
 
@@ -96,7 +96,7 @@ class TestCustomerProperty(FrappeTestCase):
 	def test_rejected_lot_waits_for_the_customer(self):
 		record = new_property()
 		self.assertEqual(record.status, rules.RECEIVED)
-		self.assertEqual(getdate(record.retention_until), rules.retention_until(getdate(today())))
+		self.assertIsNone(record.retention_until)  # a lot still held: its record is kept (HT-QR-MA-10)
 		self.assertTrue(record.name.startswith("CP-"))
 
 		with as_user(INSPECTOR):
@@ -172,9 +172,25 @@ class TestCustomerProperty(FrappeTestCase):
 			record.reload()
 			record.storage_location = "back again"
 			record.save()  # nobody else edits a closed record
-		with as_user(MANAGER):  # its retention has ended: the register may let it go
+		# received 400 days ago, but it left today: the record is kept a year from now (HT-QR-MA-10)
+		self.assertEqual(getdate(record.retention_until), rules.add_years(getdate(today()), 1))
+		with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "retention"):
+			frappe.delete_doc("Customer Property", record.name)
+		# a year after it left, the register may let the record go
+		frappe.db.set_value(
+			"Customer Property",
+			record.name,
+			{"closed_on": add_days(today(), -370), "retention_until": add_days(today(), -5)},
+		)
+		with as_user(MANAGER):
 			frappe.delete_doc("Customer Property", record.name)
 		self.assertFalse(frappe.db.exists("Customer Property", record.name))
+
+	def test_a_lot_still_held_keeps_its_record(self):
+		record = stored_property(add_days(today(), -800))  # in store for two years
+		with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "still holds"):
+			frappe.delete_doc("Customer Property", record.name)
+		self.assertTrue(frappe.db.exists("Customer Property", record.name))
 
 	def test_storing_needs_an_inspection_and_return_is_always_possible(self):
 		record = new_property()
@@ -273,10 +289,11 @@ class TestCustomerProperty(FrappeTestCase):
 			roles, {"System Manager", "CS Manager", "CS Officer", "Stock User", "Quality Manager"}
 		)
 
-	def test_reminder_once_when_the_retention_ended(self):
+	def test_reminder_once_a_year_after_receipt(self):
 		received = date(2024, 2, 29)
 		record = stored_property(received)
-		self.assertEqual(getdate(record.retention_until), date(2025, 3, 1))
+		self.assertEqual(rules.storage_review_on(received), date(2025, 3, 1))
+		self.assertIsNone(record.retention_until)  # still held: the record is kept
 		closed = act(
 			act(new_property(received, inspection_result="Accepted"), "Pass Inspection"), "Return to Customer"
 		)
@@ -288,14 +305,14 @@ class TestCustomerProperty(FrappeTestCase):
 				pluck="allocated_to",
 			)
 
-		remind_retention_ended(date(2025, 2, 28))
+		remind_lots_stored_a_year(date(2025, 2, 28))
 		self.assertEqual(todos(record.name), [])
-		remind_retention_ended(date(2025, 3, 1))
+		remind_lots_stored_a_year(date(2025, 3, 1))
 		self.assertEqual(todos(record.name), [STORE_KEEPER])
 		self.assertEqual(todos(closed.name), [])
 		frappe.db.set_value("ToDo", {"reference_name": record.name}, "status", "Closed")
-		remind_retention_ended(date(2025, 3, 2))
-		remind_retention_ended(date(2025, 4, 1))
+		remind_lots_stored_a_year(date(2025, 3, 2))
+		remind_lots_stored_a_year(date(2025, 4, 1))
 		self.assertEqual(todos(record.name), [STORE_KEEPER])
 
 	def test_register_report(self):

@@ -10,9 +10,9 @@ import frappe
 from frappe import _
 from frappe.contacts.doctype.address.address import get_address_display, get_default_address
 from frappe.model.mapper import get_mapped_doc
-from frappe.utils import escape_html, flt, formatdate, now_datetime
+from frappe.utils import escape_html, flt, formatdate, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.customer_visit import visits_site as site
 from cs_procedures.notifications import assign, close_assignments, notify
 from cs_procedures.procedures import visits as rules
@@ -93,13 +93,15 @@ class CustomerVisit(guards.ProcedureDocument):
 			self.permitted_by = self.permitted_on = self.permission_requested_on = None
 
 	def before_submit(self):
-		if rules.needs_permission(bool(self.visit_plan), bool(self.permitted_by)):
-			frappe.throw(
-				_(
-					"This visit is not in an approved visit plan: ask the CS manager's permission before recording it."
-				),
-				title=_("Unplanned Visit"),
-			)
+		guards.rule_error(
+			PERMISSION_MESSAGES,
+			rules.permission_problem(
+				bool(self.visit_plan),
+				getdate(self.visit_date),
+				getdate(self.permitted_on) if self.permitted_by and self.permitted_on else None,
+			),
+			title=_("Unplanned Visit"),
+		)
 
 	def on_submit(self):
 		self.assign_follow_ups()
@@ -131,7 +133,8 @@ class CustomerVisit(guards.ProcedureDocument):
 			"Customer Visit Reminder", filters={"customer": self.customer, "status": "Open"}, pluck="name"
 		):
 			reminder = frappe.get_doc("Customer Visit Reminder", name)
-			guards.stamp(reminder, {"status": "Visited", "visit": self.name})
+			guards.stamp(reminder, {"visit": self.name})
+			reminder.set_status(update=True)
 			close_assignments(reminder)
 
 	@frappe.whitelist()
@@ -142,10 +145,11 @@ class CustomerVisit(guards.ProcedureDocument):
 		site.check_own_record(doc)
 		if doc.docstatus != 0 or doc.visit_plan or doc.permitted_by:
 			frappe.throw(_("Only an unplanned visit not yet permitted needs the CS manager's permission."))
+		guards.rule_error(PERMISSION_MESSAGES, too_late(doc), title=_("Unplanned Visit"))
 		guards.stamp(doc, {"permission_requested_on": now_datetime().replace(microsecond=0)})
 		assign(
 			doc,
-			site.managers(),
+			people.managers(),
 			_("{0} asks your permission for an unplanned visit to {1} on {2}.").format(
 				frappe.utils.get_fullname(doc.salesperson),
 				doc.customer_name or doc.customer,
@@ -162,16 +166,34 @@ class CustomerVisit(guards.ProcedureDocument):
 		doc = frappe.get_doc(self.doctype, self.name, for_update=True)
 		if doc.docstatus != 0 or doc.visit_plan or doc.permitted_by:
 			frappe.throw(_("Only an unplanned visit not yet permitted needs the CS manager's permission."))
+		guards.rule_error(PERMISSION_MESSAGES, too_late(doc), title=_("Unplanned Visit"))
 		guards.stamp(
 			doc, {"permitted_by": frappe.session.user, "permitted_on": now_datetime().replace(microsecond=0)}
 		)
-		close_assignments(doc, site.managers())
+		close_assignments(doc, people.managers())
 		notify(
 			{doc.salesperson},
 			_("Your unplanned visit to {0} is permitted.").format(doc.customer_name or doc.customer),
 			doc,
 		)
 		self.reload()
+
+
+PERMISSION_MESSAGES = {
+	"not_permitted": lambda: _(
+		"This visit is not in an approved visit plan: ask the CS manager's permission before recording it."
+	),
+	"permitted_after_visit": lambda: _(
+		"The CS manager's permission came after the visit: an unplanned visit is permitted before it takes place (000 II-1.3)."
+	),
+	"visit_past": lambda: _(
+		"The visit's date has passed: the CS manager permits an unplanned visit before it takes place (000 II-1.3)."
+	),
+}
+
+
+def too_late(doc) -> str | None:
+	return "visit_past" if rules.too_late_to_permit(getdate(doc.visit_date), getdate()) else None
 
 
 @frappe.whitelist()

@@ -4,7 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
-from cs_procedures.cs_procedures.doctype.customer_visit import visits_jobs
+from cs_procedures.cs_procedures.doctype.customer_visit import scheduled
 from cs_procedures.cs_procedures.doctype.customer_visit.visits_site import GRADE_FIELD
 from cs_procedures.procedures import visits as rules
 from cs_procedures.testing import (
@@ -236,6 +236,27 @@ class TestVisitRecord(VisitTestCase):
 		self.assertEqual(visit.docstatus, 1)
 		self.assertEqual(self.open_todos(visit, MANAGER), [MANAGER])  # the follow-up action
 
+	def test_permission_comes_before_the_visit(self):
+		"""000 II-1.3: request, permission, then the visit; not a permission for a visit already made."""
+		officer, manager = self.as_http(OFFICER), self.as_http(MANAGER)
+		past = self.new_visit(UNPLANNED, visit_date=add_days(today(), -2))
+		self.assertRefused(officer.run_doc_method(past, "request_permission"))
+		self.assertRefused(manager.run_doc_method(self.fresh(past), "permit"))
+		self.assertFalse(self.fresh(past).permitted_by)
+		# a permission stamped after the visit's day does not let it be recorded
+		later = self.new_visit(UNPLANNED, visit_date=add_days(today(), 1))
+		ok(manager.run_doc_method(later, "permit"))
+		frappe.db.set_value(
+			later.doctype, later.name, "visit_date", add_days(today(), -1), update_modified=False
+		)
+		frappe.db.commit()
+		self.assertRefused(
+			officer.post(
+				"frappe.client.submit", {"doc": self.fresh(later).as_dict(convert_dates_to_str=True)}
+			)
+		)
+		self.assertEqual(self.fresh(later).docstatus, 0)
+
 	def test_a_permission_does_not_carry_over_to_another_day(self):
 		visit = self.new_visit(UNPLANNED, visit_date=add_days(today(), 1))
 		with as_user(MANAGER):
@@ -317,9 +338,9 @@ class TestOverdueVisitReminder(VisitTestCase):
 		frappe.db.commit()
 		before = set(frappe.get_all("Customer Visit Reminder", pluck="name"))
 		try:
-			visits_jobs.remind_overdue_visits()
+			scheduled.remind_overdue_visits()
 			frappe.db.commit()
-			visits_jobs.remind_overdue_visits()  # the second run of the day repeats nothing
+			scheduled.remind_overdue_visits()  # the second run of the day repeats nothing
 			frappe.db.commit()
 			mine = frappe.get_all(
 				"Customer Visit Reminder",
@@ -345,7 +366,7 @@ class TestOverdueVisitReminder(VisitTestCase):
 				frappe.db.get_value("Customer Visit Reminder", reminder.name, "status"), "Visited"
 			)
 			self.assertFalse(self.open_todos(doc))
-			visits_jobs.remind_overdue_visits()
+			scheduled.remind_overdue_visits()
 			frappe.db.commit()
 			self.assertEqual(frappe.db.count("Customer Visit Reminder", {"customer": OVERDUE}), 1)
 		finally:

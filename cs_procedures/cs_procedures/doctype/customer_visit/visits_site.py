@@ -9,7 +9,6 @@ from datetime import timedelta
 import frappe
 from frappe import _
 from frappe.utils import cint, getdate
-from frappe.utils.user import get_users_with_role
 
 from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
@@ -19,10 +18,6 @@ CS_MANAGER = people.CS_MANAGER
 CS_OFFICER = people.CS_OFFICER
 DEPARTMENT_HEAD = people.DEPARTMENT_HEAD_ROLE
 GRADE_FIELD = "cs_grade"  # Customer custom field of the customer grading (A-E)
-
-
-def managers() -> list[str]:
-	return sorted(get_users_with_role(CS_MANAGER))
 
 
 def plan_tolerance() -> int:
@@ -64,13 +59,6 @@ def covering_plan(salesperson: str, customer: str, visit_date) -> str | None:
 		):
 			return row.parent
 	return None
-
-
-def customer_grade(customer: str) -> str | None:
-	"""The customer's grade, None on a site without the grading field."""
-	if not frappe.get_meta("Customer").has_field(GRADE_FIELD):
-		return None
-	return frappe.db.get_value("Customer", customer, GRADE_FIELD)
 
 
 def refuse_stamps_on_new_rows(doc, table: str, fields) -> None:

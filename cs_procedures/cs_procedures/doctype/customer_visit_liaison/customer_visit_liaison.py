@@ -52,6 +52,18 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 		visitors: DF.SmallText | None
 
 	# end: auto-generated types
+	STATUS_MAP = (
+		("Draft", None),
+		("Issued", lambda doc: doc.docstatus == 1),
+		(
+			"Acknowledged",
+			lambda doc: (
+				doc.docstatus == 1 and rules.all_acknowledged([r.acknowledged_by for r in doc.departments])
+			),
+		),
+		("Cancelled", lambda doc: doc.docstatus == 2),
+	)
+
 	def validate(self):
 		site.refuse_stamps_on_new_rows(self, "departments", STAMPS)
 		if self.departure and get_datetime(self.departure) < get_datetime(self.arrival):
@@ -59,11 +71,6 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 		departments = [row.department for row in self.departments]
 		for department in {d for d in departments if departments.count(d) > 1}:
 			frappe.throw(_("Department {0} is named twice.").format(department), title=_("Liaison Note"))
-		if self.is_new() or self.docstatus == 0:
-			self.status = "Draft"
-
-	def before_submit(self):
-		self.status = "Issued"
 
 	def on_submit(self):
 		for row in self.departments:
@@ -89,7 +96,6 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 			)
 
 	def on_cancel(self):
-		guards.stamp(self, {"status": "Cancelled"})
 		close_assignments(self)
 
 	def on_trash(self):
@@ -123,8 +129,7 @@ class CustomerVisitLiaison(guards.ProcedureDocument):
 		guards.stamp(doc, {"acknowledged_by": frappe.session.user, "acknowledged_on": now}, row=target)
 		close_assignments(doc, department_heads(own) + [frappe.session.user])
 		doc.reload()
-		if rules.all_acknowledged([r.acknowledged_by for r in doc.departments]):
-			guards.stamp(doc, {"status": "Acknowledged"})
+		doc.set_status(update=True)
 		notify(
 			{doc.organiser},
 			_("{0} acknowledged liaison note {1}.").format(own, doc.name),

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, escape_html, get_datetime, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.customer_visit import visits_site as site
 from cs_procedures.notifications import assign, close_assignments, notify
 from cs_procedures.procedures import visits as rules
@@ -65,7 +65,7 @@ class CustomerVisitPlan(guards.ProcedureDocument):
 			getdate(self.period_end),
 		)
 		for idx, problem in problems:
-			frappe.throw(ROW_MESSAGES[problem](idx), title=_("Visit Plan"))
+			guards.rule_error(ROW_MESSAGES, problem, idx, title=_("Visit Plan"))
 		if moving:
 			self.stamp_transition()
 
@@ -83,7 +83,7 @@ class CustomerVisitPlan(guards.ProcedureDocument):
 		if self.workflow_state == rules.SUBMITTED:
 			assign(
 				self,
-				site.managers(),
+				people.managers(),
 				_("Visit plan {0} of {1} ({2} visits) waits for your approval.").format(
 					self.name, self.salesperson_name or self.salesperson, len(self.visits)
 				),

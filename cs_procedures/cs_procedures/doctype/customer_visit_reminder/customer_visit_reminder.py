@@ -26,5 +26,7 @@ class CustomerVisitReminder(guards.ProcedureDocument):
 		visit: DF.Link | None
 
 	# end: auto-generated types
+	STATUS_MAP = (("Open", None), ("Visited", lambda doc: bool(doc.visit)))
+
 	def on_trash(self):
 		guards.refuse_deletion(self, _("the reminders show which visits were late."))

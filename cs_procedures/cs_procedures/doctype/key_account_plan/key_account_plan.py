@@ -10,10 +10,8 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, now_datetime
 
 from cs_procedures import guards, people
-from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
-	RECORD,
-	grading_settings,
-)
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import grading_settings
+from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import RECORD
 
 PLANNER = people.CS_MANAGER
 GENERAL_MANAGER = people.GENERAL_MANAGER_ROLE

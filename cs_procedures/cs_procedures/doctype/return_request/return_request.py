@@ -165,7 +165,7 @@ class ReturnRequest(guards.ProcedureDocument):
 
 	def check_rows(self, check):
 		for idx, problem in check(self.request_rows()):
-			frappe.throw(MESSAGES[problem](idx), title=_("Return Request"))
+			guards.rule_error(MESSAGES, problem, idx, title=_("Return Request"))
 
 	def request_rows(self) -> list[rules.RequestRow]:
 		return [
@@ -189,7 +189,7 @@ class ReturnRequest(guards.ProcedureDocument):
 		if self.workflow_state == rules.SUBMITTED:
 			assign(
 				self,
-				people.users_with_role(people.CS_MANAGER),
+				people.managers(),
 				_("{0} request {1} of {2} waits for your approval.").format(
 					_(self.request_type), self.name, self.customer_name or self.customer
 				),

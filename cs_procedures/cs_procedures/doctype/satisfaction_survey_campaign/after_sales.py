@@ -9,6 +9,7 @@ from frappe.utils import add_days, cint, getdate, nowdate
 from cs_procedures import people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.notifications import assign, can_email
+from cs_procedures.procedures import satisfaction as rules
 
 DEFAULT_REPLY_DAYS = 14
 
@@ -76,5 +77,5 @@ def create_after_sales_survey(claim: str) -> str | None:
 		)
 		return campaign.name
 	campaign = frappe.get_doc(campaign.doctype, campaign.name, for_update=True)
-	campaign.invite("Draft")
+	campaign.invite(rules.DRAFT)
 	return campaign.name

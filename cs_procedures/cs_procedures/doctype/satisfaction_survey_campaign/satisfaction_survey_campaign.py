@@ -11,7 +11,6 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import inv
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	link_token,
 )
-from cs_procedures.footprint import SURVEY_EMAIL_TEMPLATE
 from cs_procedures.notifications import assign, can_email
 from cs_procedures.people import department_heads
 from cs_procedures.procedures import satisfaction as rules
@@ -92,9 +91,9 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 		if self.audience == "Selected Customers" and not self.customers:
 			frappe.throw(_("Select the customers to ask."), title=_("No Customers"))
 		before = self.get_doc_before_save()
-		if before and before.status == "Closed":
+		if before and before.status == rules.CLOSED:
 			frappe.throw(_("A closed campaign cannot be changed."), title=_("Campaign Closed"))
-		if before and before.status != "Draft":
+		if before and before.status != rules.DRAFT:
 			changed = [f for f in SENT_FIELDS if cstr(self.get(f)) != cstr(before.get(f))]
 			if [row.customer for row in self.customers] != [row.customer for row in before.customers]:
 				changed.append("customers")
@@ -107,7 +106,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 				)
 
 	def on_trash(self):
-		if self.status != "Draft":
+		if self.status != rules.DRAFT:
 			guards.refuse_deletion(self, _("its invitations have been sent."))
 
 	def stored_for_update(self):
@@ -139,12 +138,12 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 		return invited
 
 	def start_sending(self) -> int:
-		self.check_can_send("Draft")
+		self.check_can_send(rules.DRAFT)
 		customers = self.audience_customers()
 		if len(customers) <= INVITE_IN_REQUEST:
-			return self.invite("Draft")
+			return self.invite(rules.DRAFT)
 		# the audience is fixed from now on (validate refuses changes once it is not a Draft)
-		guards.stamp(self, {"status": "Sending", "invited_customers": len(customers)})
+		guards.stamp(self, {"status": rules.SENDING, "invited_customers": len(customers)})
 		self.add_comment(
 			"Info",
 			_("Sending the invitations to {0} customers in the background.").format(len(customers)),
@@ -153,7 +152,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 		return 0
 
 	def check_can_send(self, status: str):
-		if self.status == "Sending" and status == "Draft":
+		if self.status == rules.SENDING and status == rules.DRAFT:
 			frappe.throw(
 				_("The invitations of this campaign are being sent in the background."),
 				title=_("Already Sending"),
@@ -163,7 +162,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 				_("The invitations of this campaign have been sent already."), title=_("Already Sent")
 			)
 
-	def invite(self, status: str = "Draft", progress=None) -> int:
+	def invite(self, status: str = rules.DRAFT, progress=None) -> int:
 		"""Invite the audience of a campaign in `status` (locked by the caller): Draft in a request,
 		Sending in the background job. Everything is written in the caller's transaction."""
 		self.check_can_send(status)
@@ -179,7 +178,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 			)
 		expires = get_datetime(f"{self.reply_by} 23:59:59")
 		guards.stamp(
-			self, {"status": "Sent", "invited_customers": len(customers)}
+			self, {"status": rules.SENT, "invited_customers": len(customers)}
 		)  # responses join a sent campaign
 		invitees = [
 			(customer, contact, email)
@@ -198,9 +197,10 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 
 	def score_and_close(self):
 		"""003 §5.3.3 scores the customer: the scores of a customer's answered responses are averaged
-		first, its complaints and returns deducted once, and one call-back made per customer. A
-		campaign at or under 70 % answered is not valid and raises nothing on its own (003 §5.3.2)."""
-		if self.status != "Sent":
+		first, its complaints and returns deducted once, and one call-back made per customer whose
+		answers ask for it (001 4.4). A campaign at or under 70 % answered is not valid: it proposes no
+		corrective actions (003 §5.3.2)."""
+		if self.status != rules.SENT:
 			frappe.throw(_("Only a campaign whose invitations are sent can be closed."), title=_("Not Sent"))
 		template = frappe.get_cached_doc("Satisfaction Survey Template", self.template)
 		# an "Every December" campaign counts the complaints and returns up to the day it closes
@@ -236,14 +236,10 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 		)
 		rate = rules.response_rate(len(scores), self.invited_customers)
 		valid = rules.is_valid(rate)
-		callbacks = 0
+		callbacks = self.make_callbacks(template, results, answered)
 		if rules.raises_follow_ups(valid):
-			for customer, result in results.items():
-				if result.satisfaction < flt(template.callback_mark):
-					create_callback(answered[customer], customer, result.satisfaction)
-					callbacks += 1
 			self.raise_quality_actions(template)
-		self.status, self.closed_on = "Closed", now_datetime()
+		self.status, self.closed_on = rules.CLOSED, now_datetime()
 		self.responded_customers, self.response_rate = len(scores), rate
 		self.is_valid = int(valid)
 		self.average_satisfaction = rules.mean(result.satisfaction for result in results.values())
@@ -268,7 +264,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 			self.add_comment(
 				"Info",
 				_(
-					"Not valid: only {0} % of the invited customers answered (more than 70 % needed). An invalid survey raises nothing on its own: no corrective actions are proposed, no call-backs are made, and it is not the baseline of the next campaign's trend."
+					"Not valid: only {0} % of the invited customers answered (more than 70 % needed). An invalid survey proposes no corrective actions and is not the baseline of the next campaign's trend; the customers who answered are still called back where their answers ask for it."
 				).format(rate),
 			)
 		elif self.follow_ups:
@@ -278,6 +274,24 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 					"{0} corrective actions proposed: the CS manager approves them before the Quality Actions go to the departments."
 				).format(len(self.follow_ups)),
 			)
+
+	def make_callbacks(self, template, results, answered) -> int:
+		"""A call-back for each customer with a reason (001 4.4), valid campaign or not."""
+		_questions, items = answered_items(self.name)
+		remarks = customer_remarks(self.name)
+		callbacks = 0
+		for customer, result in results.items():
+			reasons = rules.callback_reasons(
+				result.satisfaction,
+				flt(template.callback_mark),
+				items.get(customer, {}),
+				flt(template.pass_mark),
+				remarks.get(customer, []),
+			)
+			if reasons:
+				create_callback(answered[customer], customer, reasons)
+				callbacks += 1
+		return callbacks
 
 	def item_averages(self) -> dict[str, float]:
 		"""Each question's average over the customers: a customer's answers are averaged first."""
@@ -354,7 +368,7 @@ def run_invitations(campaign: str) -> int:
 	If the job fails, nothing it wrote stays (no half-sent invitations); the campaign goes back to
 	Draft with a comment and the error in the Error Log, to be sent again. Returns the customers invited."""
 	doc = frappe.get_doc("Satisfaction Survey Campaign", campaign, for_update=True)
-	if doc.status != "Sending":
+	if doc.status != rules.SENDING:
 		return 0  # sent by an earlier run, or given up
 
 	def progress(done: int, total: int):
@@ -367,7 +381,7 @@ def run_invitations(campaign: str) -> int:
 		)
 
 	try:
-		invited = doc.invite("Sending", progress)
+		invited = doc.invite(rules.SENDING, progress)
 	except Exception:
 		frappe.db.rollback()
 		error = frappe.log_error(
@@ -376,8 +390,8 @@ def run_invitations(campaign: str) -> int:
 			reference_name=doc.name,
 		)
 		doc = frappe.get_doc(doc.doctype, doc.name, for_update=True)
-		if doc.status == "Sending":
-			guards.stamp(doc, {"status": "Draft"})
+		if doc.status == rules.SENDING:
+			guards.stamp(doc, {"status": rules.DRAFT})
 		doc.add_comment(
 			"Info",
 			_(
@@ -414,53 +428,9 @@ def contacts_by_customer(customers: list[str]) -> dict[str, list[tuple[str, str]
 	return contacts
 
 
-def new_response(campaign, template, customer, contact, email, expires):
-	return frappe.get_doc(
-		{
-			"doctype": "Satisfaction Survey Response",
-			"campaign": campaign.name,
-			"customer": customer,
-			"contact": contact,
-			"email": email,
-			"token_expires_on": expires,
-			"answers": [
-				{
-					"category": item.category,
-					"question": item.question,
-					"question_zh": item.question_zh,
-					"max_score": item.max_score,
-				}
-				for item in template.items
-			],
-		}
-	).insert(ignore_permissions=True)
-
-
 def survey_link(response) -> str:
 	"""The response's personal link; its token is derived again each time (only its hash is stored)."""
 	return get_url(f"/survey?token={link_token(response.name)}")
-
-
-def send_survey_mail(response, reminder: bool):
-	"""The invitation or reminder, worded by the "Satisfaction Survey Invitation" Email Template."""
-	mail = frappe.get_doc("Email Template", SURVEY_EMAIL_TEMPLATE).get_formatted_email(
-		{
-			"customer_name": response.customer_name or response.customer,
-			"link": survey_link(response),
-			"reply_by": frappe.format(
-				frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "reply_by"), "Date"
-			),
-			"reminder": reminder,
-		}
-	)
-	frappe.sendmail(
-		recipients=[response.email],
-		subject=mail["subject"],
-		message=mail["message"],
-		reference_doctype=response.doctype,
-		reference_name=response.name,
-	)
-	response.db_set("invitation_sent_on", now_datetime(), update_modified=False)
 
 
 def count_complaints(campaign, customers) -> dict[str, int]:
@@ -512,9 +482,21 @@ def count_returns(campaign, customers) -> dict[str, int]:
 	return counts
 
 
-def create_callback(responses, customer, satisfaction):
+CALLBACK_REASONS = {
+	rules.CALLBACK_TOTAL: lambda satisfaction: _("satisfaction {0} is under the call-back mark").format(
+		satisfaction
+	),
+	rules.CALLBACK_ITEM: lambda question, score: _("{0} scored {1}, under the item mark").format(
+		question, score
+	),
+	rules.CALLBACK_REMARK: lambda: _("they left a remark"),
+}
+
+
+def create_callback(responses, customer, reasons):
 	"""One call-back for the customer, however many of its contacts answered (001 4.4): a to-do for
-	its account manager (or whoever sent the survey), on its first response, linked from each."""
+	its account manager (or whoever sent the survey), on its first response, linked from each,
+	saying why."""
 	owner = frappe.db.get_value("Customer", customer, "account_manager") or frappe.db.get_value(
 		"Satisfaction Survey Response", responses[0], "owner"
 	)
@@ -522,8 +504,9 @@ def create_callback(responses, customer, satisfaction):
 	assign(
 		response,
 		[owner],
-		_("Call {0} back: satisfaction {1} is under the call-back mark.").format(
-			response.customer_name or customer, satisfaction
+		_("Call {0} back: {1}.").format(
+			response.customer_name or customer,
+			"; ".join(CALLBACK_REASONS[code](*args) for code, *args in reasons),
 		),
 	)
 	todo = frappe.db.get_value(
@@ -541,6 +524,26 @@ def create_callback(responses, customer, satisfaction):
 			"ToDo", todo, {"priority": "High", "date": add_days(getdate(), 3)}, update_modified=False
 		)
 		bulk.set_values("Satisfaction Survey Response", {name: {"callback_todo": todo} for name in responses})
+
+
+def customer_remarks(campaign: str) -> dict[str, list[str]]:
+	"""Each answering customer's remarks: the comments of its responses and of their answers."""
+	rows = frappe.db.sql(
+		"""select r.customer, r.comments as remark
+		from `tabSatisfaction Survey Response` r
+		where r.campaign = %(campaign)s and r.status = 'Answered' and ifnull(r.comments, '') != ''
+		union all
+		select r.customer, a.comment
+		from `tabSatisfaction Survey Answer` a
+		join `tabSatisfaction Survey Response` r on r.name = a.parent
+		where r.campaign = %(campaign)s and r.status = 'Answered' and ifnull(a.comment, '') != ''""",
+		{"campaign": campaign},
+		as_dict=True,
+	)
+	remarks = defaultdict(list)
+	for row in rows:
+		remarks[row.customer].append(row.remark)
+	return remarks
 
 
 def follow_ups(campaign) -> list[tuple]:
@@ -586,7 +589,7 @@ def closed_campaign(campaign: str):
 	"""The stored campaign, locked, checked for write permission; closed."""
 	doc = frappe.get_doc(CAMPAIGN, campaign, for_update=True)
 	doc.check_permission("write")
-	if doc.status != "Closed":
+	if doc.status != rules.CLOSED:
 		frappe.throw(_("Close the campaign first."), title=_("Campaign Not Closed"))
 	return doc
 
@@ -819,7 +822,7 @@ def make_chase_list(campaign: str) -> int:
 		guards.refuse(_("Only CS staff chase the survey's non-responders."), title=_("Not Permitted"))
 	doc = frappe.get_doc(CAMPAIGN, campaign, for_update=True)
 	doc.check_permission("write")
-	if doc.status != "Sent":
+	if doc.status != rules.SENT:
 		frappe.throw(
 			_("Only a campaign whose invitations are sent, and that is not closed, has customers to chase."),
 			title=_("Nothing to Chase"),

@@ -9,6 +9,7 @@ from cs_procedures import jobs
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures import satisfaction
+from cs_procedures.procedures import satisfaction as rules
 
 
 def create_scheduled_campaigns(today=None) -> list[str]:
@@ -45,7 +46,7 @@ def _create_scheduled_campaign(row, today) -> str | None:
 	frappe.db.release_savepoint(savepoint)
 	# the job runs on the long queue: the invitations are sent here, whatever the audience's size
 	campaign = frappe.get_doc(campaign.doctype, campaign.name, for_update=True)
-	campaign.invite("Draft")
+	campaign.invite(rules.DRAFT)
 	return campaign.name
 
 
@@ -125,7 +126,7 @@ def close_due_campaigns(today=None) -> list[str]:
 	"""Close the campaigns whose reply-by date has passed."""
 	due = frappe.get_all(
 		"Satisfaction Survey Campaign",
-		filters={"status": "Sent", "reply_by": ("<", getdate(today))},
+		filters={"status": rules.SENT, "reply_by": ("<", getdate(today))},
 		pluck="name",
 	)
 	return jobs.each(

@@ -20,6 +20,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 )
 from cs_procedures.testing import (
 	SiteState,
+	as_user,
 	ensure_customer,
 	ensure_department,
 	ensure_user,
@@ -36,6 +37,7 @@ BETA_PORTAL_USER = "portal@beta.example"
 PASSWORD = "Survey-Test-2026!"
 TEMPLATE = "Customer Satisfaction Survey"
 QA_HEAD = "survey.qa.head@example.com"
+OTHER_VERIFIER = "survey.other.verifier@example.com"
 STATE = SiteState()
 
 
@@ -292,7 +294,9 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertEqual((alpha.return_count, alpha.return_deduction, alpha.satisfaction), (1, 2, 65))
 		self.assertEqual((beta.score, beta.complaint_deduction, beta.satisfaction), (88, 1, 87))
 		self.assertTrue(alpha.callback_todo)  # 65 < 70
-		self.assertFalse(beta.callback_todo)
+		# 87 is above the call-back mark, but Delivery scored 8, under the item mark (001 4.4)
+		self.assertTrue(beta.callback_todo)
+		self.assertIn("under the item mark", frappe.db.get_value("ToDo", beta.callback_todo, "description"))
 		self.assertEqual(frappe.db.get_value("ToDo", alpha.callback_todo, "reference_name"), alpha.name)
 
 		campaign.reload()
@@ -445,3 +449,37 @@ class TestSatisfactionSurvey(FrappeTestCase):
 			settings.set("survey_schedules", [])
 			settings.save()
 			frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 0)
+
+
+class TestQualityIssuesVerifiedByQuality(FrappeTestCase):
+	"""001 4.9: the quality department confirms the effect of an action on a product quality issue."""
+
+	def test_only_the_quality_departments_verifier(self):
+		other = ensure_department("CS Survey Other")
+		ensure_user(OTHER_VERIFIER, ["CS Verifier"], other)
+		campaign = frappe.get_doc("Satisfaction Survey Campaign", new_campaign(customers=[ALPHA]).name)
+		action = frappe.get_doc(
+			{
+				"doctype": "Quality Action",
+				"corrective_preventive": "Corrective",
+				"date": getdate(),
+				"cs_survey_campaign": campaign.name,
+				"resolutions": [{"problem": "Product quality averaged 10 of 20.", "status": "Open"}],
+			}
+		).insert(ignore_permissions=True)
+		campaign.append(
+			"follow_ups",
+			{"question": "Quality", "category": "Product Quality", "quality_action": action.name},
+		)
+		campaign.flags.ignore_permissions = True
+		campaign.save()
+		for user, allowed in ((OTHER_VERIFIER, False), (QA_HEAD, True)):
+			with as_user(user):
+				doc = frappe.get_doc("Quality Action", action.name)
+				doc.update({"cs_effect_verified": 1, "cs_effect_note": "No complaint for two months."})
+				if allowed:
+					doc.save()
+				else:
+					self.assertRaisesRegex(frappe.PermissionError, "quality department", doc.save)
+		self.assertEqual(frappe.db.get_value("Quality Action", action.name, "cs_effect_verified"), 1)
+		frappe.db.rollback()

@@ -241,8 +241,8 @@ class TestSurveyInvitations(FrappeTestCase):
 		self.assertIn(f"Dear {BETA},", mail["text/html"])
 		self.assertEqual(frappe.db.get_value("Email Queue", queued, "status"), "Sent")
 
-		# the same e-mail as frappe.sendmail queues it (send_survey_mail): the same parts
-		campaign_module.send_survey_mail(frappe.get_doc(RESPONSE, beta.name), reminder=False)
+		# the same e-mail as frappe.sendmail queues it: the same parts
+		sendmail_reference(frappe.get_doc(RESPONSE, beta.name))
 		by_frappe = frappe.get_all(
 			"Email Queue",
 			{"reference_name": beta.name, "name": ("!=", queued)},
@@ -487,3 +487,27 @@ class TestSurveyInvitations(FrappeTestCase):
 			frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 0)
 			STATE.settings(survey_schedules=[])
 			frappe.db.commit()
+
+
+def sendmail_reference(response):
+	"""The invitation as Frappe's own `frappe.sendmail` queues it, worded by the Email Template: the
+	reference the bulk invitations are compared with."""
+	from cs_procedures.footprint import SURVEY_EMAIL_TEMPLATE
+
+	mail = frappe.get_doc("Email Template", SURVEY_EMAIL_TEMPLATE).get_formatted_email(
+		{
+			"customer_name": response.customer_name or response.customer,
+			"link": campaign_module.survey_link(response),
+			"reply_by": frappe.format(
+				frappe.db.get_value("Satisfaction Survey Campaign", response.campaign, "reply_by"), "Date"
+			),
+			"reminder": False,
+		}
+	)
+	frappe.sendmail(
+		recipients=[response.email],
+		subject=mail["subject"],
+		message=mail["message"],
+		reference_doctype=response.doctype,
+		reference_name=response.name,
+	)

@@ -211,12 +211,12 @@ class SatisfactionSurveyResponse(guards.ProcedureDocument):
 		return complaint.name
 
 	def check_campaign_accepts_responses(self, status):
-		if status == "Closed":
+		if status == rules.CLOSED:
 			frappe.throw(
 				_("Campaign {0} is closed: it accepts no new responses.").format(self.campaign),
 				title=_("Campaign Closed"),
 			)
-		if status != "Sent":
+		if status != rules.SENT:
 			frappe.throw(
 				_("Send the invitations of campaign {0} before recording responses.").format(self.campaign),
 				title=_("Invitations Not Sent"),
@@ -255,7 +255,7 @@ class SatisfactionSurveyResponse(guards.ProcedureDocument):
 	def check_answers_may_change(self, before, campaign_status):
 		if before is None or before.customer_answer() == self.customer_answer():
 			return
-		if campaign_status == "Closed":
+		if campaign_status == rules.CLOSED:
 			frappe.throw(
 				_("The campaign is closed: its answers can no longer change."), title=_("Campaign Closed")
 			)

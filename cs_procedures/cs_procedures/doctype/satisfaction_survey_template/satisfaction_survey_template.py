@@ -3,6 +3,7 @@ from frappe import _
 from frappe.utils import flt
 
 from cs_procedures import guards
+from cs_procedures.procedures import satisfaction as rules
 
 FULL_MARKS = 100
 
@@ -43,7 +44,7 @@ class SatisfactionSurveyTemplate(guards.ProcedureDocument):
 			before
 			and questions(before) != questions(self)
 			and frappe.db.exists(
-				"Satisfaction Survey Campaign", {"template": self.name, "status": ("!=", "Draft")}
+				"Satisfaction Survey Campaign", {"template": self.name, "status": ("!=", rules.DRAFT)}
 			)
 		):
 			frappe.throw(

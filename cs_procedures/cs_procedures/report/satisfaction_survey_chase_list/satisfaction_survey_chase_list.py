@@ -56,7 +56,7 @@ def execute(filters=None):
 			rules.next_reminder_on(
 				getdate(campaign.send_date), getdate(campaign.reply_by), cint(row.reminders_sent), steps
 			)
-			if by_email and campaign.status == "Sent"
+			if by_email and campaign.status == rules.SENT
 			else None
 		)
 		todo = todos.get(row.name)
@@ -64,7 +64,7 @@ def execute(filters=None):
 			row.todo, row.todo_allocated_to, row.todo_status = todo.name, todo.allocated_to, _(todo.status)
 	escape_values(rows, ("customer_name", "email", "phone", "todo_status"))
 	message = None
-	if campaign.status == "Sent" and not emailing:
+	if campaign.status == rules.SENT and not emailing:
 		message = "<p>{}</p>".format(
 			frappe.utils.escape_html(
 				_("The site cannot send e-mail: every non-responder is chased by phone.")

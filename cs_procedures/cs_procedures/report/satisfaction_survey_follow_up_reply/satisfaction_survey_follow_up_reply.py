@@ -8,11 +8,12 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfacti
 	follow_up_state,
 )
 from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.procedures import satisfaction as rules
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	campaign_filters = {"status": "Closed"}
+	campaign_filters = {"status": rules.CLOSED}
 	if filters.campaign:
 		frappe.get_doc("Satisfaction Survey Campaign", filters.campaign).check_permission("read")
 		campaign_filters["name"] = filters.campaign

@@ -47,7 +47,7 @@ def customer_rows(campaign, template, questions, customer_items) -> list:
 	for response in responses:
 		by_customer[response.customer].append(response)
 	scores = rules.customer_scores((r.customer, flt(r.score)) for r in responses)
-	closed = campaign.status == "Closed"
+	closed = campaign.status == rules.CLOSED
 	rows = []
 	for customer, answered in by_customer.items():
 		first = answered[0]  # the procedure wrote the customer's result on each of its responses
@@ -166,7 +166,7 @@ def previous_valid_campaign(campaign):
 		"Satisfaction Survey Campaign",
 		filters={
 			"template": campaign.template,
-			"status": "Closed",
+			"status": rules.CLOSED,
 			"is_valid": 1,
 			"send_date": ("<", campaign.send_date),
 			"name": ("!=", campaign.name),

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, formatdate, getdate
 
-from cs_procedures import jobs
+from cs_procedures import jobs, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_visit import visits_site as site
 from cs_procedures.notifications import assign, enabled_users
@@ -87,7 +87,7 @@ def salespeople_of(customer) -> list[str]:
 			limit=1,
 		)
 		users = enabled_users([row.salesperson for row in last])
-	return users or site.managers()
+	return users or people.managers()
 
 
 def create_reminder(customer, grade, interval, last_visit, due, key) -> str:

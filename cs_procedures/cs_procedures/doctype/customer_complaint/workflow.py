@@ -94,7 +94,7 @@ def check_transition(doc, old_state: str | None, settings) -> None:
 		statuses = [row.status for row in doc.countermeasures]
 		verified = new_state == rules.VERIFIED or bool(doc.verified_by)
 		for blocker in rules.closure_blockers(statuses, verified):
-			frappe.throw(CLOSURE_MESSAGES[blocker](), title=_("Not Ready to Close"))
+			guards.rule_error(CLOSURE_MESSAGES, blocker, title=_("Not Ready to Close"))
 
 
 CLOSURE_MESSAGES = {

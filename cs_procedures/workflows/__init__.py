@@ -1,1 +1,0 @@
-"""Python used by the workflows: who may act, what a transition records."""
