@@ -139,5 +139,7 @@ def test_callback_reasons_whatever_the_validity():
 		(s.CALLBACK_ITEM, "Service", 11.9),
 	]
 	assert s.callback_reasons(65, 70, {"Quality": 12}, 12, []) == [(s.CALLBACK_TOTAL, 65)]
-	assert s.callback_reasons(90, 70, {"Quality": 20}, 12, ["  ", "Packaging was torn"]) == [(s.CALLBACK_REMARK,)]
+	assert s.callback_reasons(90, 70, {"Quality": 20}, 12, ["  ", "Packaging was torn"]) == [
+		(s.CALLBACK_REMARK,)
+	]
 	assert s.callback_reasons(90, 70, {"Quality": 20}, 12, [" "]) == []
