@@ -161,6 +161,11 @@ def leftovers(doctypes: list[str]) -> dict[str, int]:
 	note("Custom DocPerm", frappe.db.count("Custom DocPerm", {"role": ("in", roles())}))
 	note("Custom DocPerm", frappe.db.count("Custom DocPerm", {"parent": ("in", doctypes)}))
 	note("Has Role", frappe.db.count("Has Role", {"role": ("in", roles())}))
+	note("Singles", frappe.db.count("Singles", {"doctype": ("in", doctypes or [""])}))
+	note(
+		"__UserSettings",
+		frappe.db.sql("select count(*) from `__UserSettings` where doctype in %s", [doctypes or [""]])[0][0],
+	)
 	note("Scheduled Job Type", frappe.db.count("Scheduled Job Type", {"method": ("like", f"{APP}.%")}))
 	note("Patch Log", frappe.db.count("Patch Log", {"patch": ("like", f"{APP}.%")}))
 	return left
@@ -220,6 +225,9 @@ def remove() -> None:
 	frappe.db.delete("Role", {"name": ("in", app_roles)})
 	frappe.db.delete("Scheduled Job Type", {"method": ("like", f"{APP}.%")})
 	frappe.db.delete("Patch Log", {"patch": ("like", f"{APP}.%")})
+	# the values of the app's settings (a Single keeps them in tabSingles, which dropping it leaves)
+	frappe.db.delete("Singles", {"doctype": ("in", doctypes or [""])})
+	frappe.db.sql("delete from `__UserSettings` where doctype in %s", [doctypes or [""]])
 	frappe.clear_cache()
 
 
