@@ -8,6 +8,9 @@ from frappe.utils import add_days, cint, getdate, nowdate
 
 from cs_procedures import people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
+	contacts_by_customer,
+)
 from cs_procedures.notifications import assign, can_email
 from cs_procedures.procedures import satisfaction as rules
 
@@ -35,44 +38,69 @@ def create_after_sales_survey(claim: str) -> str | None:
 	"""The campaign asking the customer of a completed repair; once per warranty claim (safe to run
 	again). Returns the campaign's name."""
 	settings = get_settings()
-	template = settings.after_sales_survey_template
-	existing = frappe.db.get_value("Satisfaction Survey Campaign", {"schedule_key": schedule_key(claim)})
-	if existing or not template:
-		return existing
+	if not settings.after_sales_survey_template or not frappe.db.exists("Warranty Claim", claim):
+		# no survey asked for, or the claim is gone since the job was queued
+		return frappe.db.get_value("Satisfaction Survey Campaign", {"schedule_key": schedule_key(claim)})
 	doc = frappe.get_doc("Warranty Claim", claim)
 	today = getdate(nowdate())
 	follower = None
 	if doc.get("cs_customer_complaint"):
 		follower = frappe.db.get_value("Customer Complaint", doc.cs_customer_complaint, "follower")
+	name = one_customer_survey(
+		doc.customer,
+		settings.after_sales_survey_template,
+		_("After-sales survey: {0} ({1})").format(doc.customer_name or doc.customer, claim),
+		schedule_key(claim),
+		period_start=min(getdate(doc.complaint_date or today), today),
+		reply_by=add_days(today, cint(settings.after_sales_survey_days) or DEFAULT_REPLY_DAYS),
+		follower=follower,
+		what=_("the after-sales survey"),
+	)
+	frappe.db.set_value("Warranty Claim", claim, "cs_after_sales_survey", name, update_modified=False)
+	return name
+
+
+def one_customer_survey(
+	customer: str,
+	template: str,
+	title: str,
+	key: str,
+	period_start,
+	reply_by,
+	follower: str | None = None,
+	what: str | None = None,
+	**values,
+) -> str:
+	"""A campaign asking one customer, through the survey procedure itself (invited at once; its link
+	answered on the portal, or its answers taken down by staff), once per `key`: safe to run again.
+	Where the customer has an e-mail contact and the site cannot e-mail, the campaign stays a draft and
+	the follower (else the CS officers) gets a to-do to send it (nothing waits on e-mail)."""
+	existing = frappe.db.get_value("Satisfaction Survey Campaign", {"schedule_key": key})
+	if existing:
+		return existing
+	today = getdate(nowdate())
 	campaign = frappe.get_doc(
 		{
 			"doctype": "Satisfaction Survey Campaign",
-			"title": _("After-sales survey: {0} ({1})").format(doc.customer_name or doc.customer, claim),
+			"title": title,
 			"template": template,
-			"period_start": min(getdate(doc.complaint_date or today), today),
+			"period_start": period_start,
 			"period_end": today,
 			"send_date": today,
-			"reply_by": add_days(today, cint(settings.after_sales_survey_days) or DEFAULT_REPLY_DAYS),
+			"reply_by": reply_by,
 			"audience": "Selected Customers",
-			"customers": [{"customer": doc.customer}],
+			"customers": [{"customer": customer}],
 			"follower": follower,
-			"schedule_key": schedule_key(claim),
+			"schedule_key": key,
+			**values,
 		}
 	).insert(ignore_permissions=True)
-	frappe.db.set_value(
-		"Warranty Claim", claim, "cs_after_sales_survey", campaign.name, update_modified=False
-	)
-	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-		contacts_by_customer,
-	)
-
-	if contacts_by_customer([doc.customer]) and not can_email():
-		# nothing waits on e-mail: CS sends it (or calls) when they can
+	if contacts_by_customer([customer]) and not can_email():
 		assign(
 			campaign,
 			[follower] if follower else people.users_with_role(people.CS_OFFICER),
-			_("Send the after-sales survey of {0}: the site has no outgoing e-mail.").format(
-				doc.customer_name or doc.customer
+			_("Send {0} of {1}: the site has no outgoing e-mail.").format(
+				what or campaign.title, frappe.db.get_value("Customer", customer, "customer_name") or customer
 			),
 		)
 		return campaign.name
