@@ -56,6 +56,24 @@ AFTER_SALES_SURVEY = {
 	],
 }
 
+# The visitor's survey (000 II-3): a customer visiting the factory answers on leaving; short, 100 points.
+VISITOR_SURVEY = {
+	"template_name": "Factory Visit Survey",
+	"introduction": "Thank you for visiting us. Before you leave, please tell us how the visit went.",
+	"introduction_zh": "感谢贵公司莅临指导,离厂前请对本次来访评分,以帮助我们改进。",
+	"items": [
+		("Service", "The visit was prepared and arranged well", "来访的准备与安排"),
+		("Staff", "The people you met answered your questions", "接待人员对问题的解答"),
+		(
+			"Product Quality",
+			"What you saw of our production gives you confidence in our quality",
+			"生产现场对质量的信心",
+		),
+		("Delivery", "What you saw gives you confidence in our deliveries", "对交期的信心"),
+		("Other", "Overall, the visit met its purpose", "本次来访目的的达成"),
+	],
+}
+
 SURVEY_EMAIL_TEMPLATE = footprint.SURVEY_EMAIL_TEMPLATE
 
 CS_ROLES = (
@@ -117,6 +135,7 @@ def after_install():
 	set_default_reviewers()
 	create_default_survey_template()
 	create_after_sales_survey_template()
+	create_visitor_survey_template()
 	create_survey_email_template()
 	create_improvement_reply_template()
 	set_default_working_day()
@@ -238,6 +257,13 @@ def create_after_sales_survey_template():
 	created = _create_survey_template(AFTER_SALES_SURVEY, is_default=0)
 	if created and not frappe.db.get_single_value("CS Settings", "after_sales_survey_template"):
 		frappe.db.set_single_value("CS Settings", "after_sales_survey_template", created)
+
+
+def create_visitor_survey_template():
+	"""The visitor's survey (000 II-3), offered on an issued liaison note (set in CS Settings)."""
+	created = _create_survey_template(VISITOR_SURVEY, is_default=0)
+	if created and not frappe.db.get_single_value("CS Settings", "visitor_survey_template"):
+		frappe.db.set_single_value("CS Settings", "visitor_survey_template", created)
 
 
 def _create_survey_template(survey: dict, is_default: int) -> str | None:

@@ -265,3 +265,30 @@ def next_reminder_on(sent_on: date, reply_by: date, reminders_sent: int, steps: 
 		return None
 	due = sent_on + timedelta(days=steps[reminders_sent])
 	return due if due <= reply_by else None
+
+
+# --- The statistics' sign-off (顾客满意度调查统计表 HT-QR-MA-02: 拟制, 审核, 批准) -------------------------
+
+PREPARED, REVIEWED, APPROVED = "prepared", "reviewed", "approved"
+SIGN_OFF_STEPS = (PREPARED, REVIEWED, APPROVED)
+
+
+def next_sign_off(signed: Mapping[str, str | None]) -> str | None:
+	"""The step that signs next (prepared, then reviewed, then approved), or None once all signed."""
+	return next((step for step in SIGN_OFF_STEPS if not signed.get(step)), None)
+
+
+def sign_off_problem(
+	campaign_status: str, signed: Mapping[str, str | None], user: str, may_sign: bool
+) -> str | None:
+	"""Why `user` cannot sign the next step: the campaign is not closed, all is signed, their role does
+	not sign this step, or they signed an earlier one (each line by another person)."""
+	if campaign_status != CLOSED:
+		return "not_closed"
+	if next_sign_off(signed) is None:
+		return "all_signed"
+	if not may_sign:
+		return "not_your_step"
+	if user in {who for who in signed.values() if who}:
+		return "signed_already"
+	return None

@@ -7,10 +7,12 @@ paper copy "signed by the receiver"). The stamps are written by the procedure on
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime, now_datetime
+from frappe.utils import add_days, format_datetime, get_datetime, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, people
+from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_visit import visits_site as site
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.after_sales import one_customer_survey
 from cs_procedures.notifications import assign, close_assignments, notify
 from cs_procedures.people import department_heads, user_department
 from cs_procedures.procedures import visits as rules
@@ -146,3 +148,39 @@ def acknowledge(liaison: str, row: str | None = None) -> None:
 			_("Customer Visit Liaison {0} does not exist.").format(liaison), frappe.DoesNotExistError
 		)
 	frappe.get_doc("Customer Visit Liaison", liaison).acknowledge(row if isinstance(row, str) else None)
+
+
+@frappe.whitelist(methods=["POST"])
+def make_visitor_survey(liaison: str) -> str:
+	"""000 II-3: a customer visiting the factory answers the satisfaction survey on leaving. One click
+	on the issued liaison note makes the survey (once per note) on the template CS Settings names: the
+	customer answers its link on the portal, or fills the printed questionnaire (HT-QR-MA-01) that the
+	organiser takes down. Returns the campaign."""
+	if not guards.has_role(site.CS_MANAGER, people.CS_OFFICER):
+		guards.refuse(_("Only CS staff make the visitor's survey."))
+	doc = frappe.get_doc("Customer Visit Liaison", liaison, for_update=True)
+	doc.check_permission("read")
+	template = get_settings().visitor_survey_template
+	if doc.docstatus != 1 or not template:
+		frappe.throw(
+			_(
+				"The visitor's survey is made from an issued liaison note, with a Visitor Survey Template in CS Settings."
+			),
+			title=_("Visitor's Survey"),
+		)
+	left = getdate(doc.departure or doc.arrival)
+	return one_customer_survey(
+		doc.customer,
+		template,
+		_("Visitor's survey: {0} ({1})").format(doc.customer_name or doc.customer, doc.name),
+		f"visit|{doc.name}",
+		period_start=min(getdate(doc.arrival), getdate()),
+		reply_by=add_days(max(left, getdate()), VISITOR_SURVEY_DAYS),
+		follower=doc.organiser,
+		what=_("the visitor's survey"),
+		survey_method="Visit",
+		survey_staff=frappe.utils.get_fullname(doc.organiser),
+	)
+
+
+VISITOR_SURVEY_DAYS = 7  # the visitor answers on leaving; the link stays open a week

@@ -60,7 +60,7 @@ def liaison_doc(**values):
 	}
 
 
-class TestLiaison(FrappeTestCase):
+class LiaisonCase(FrappeTestCase):
 	http = {}
 
 	def as_http(self, user) -> HttpUser:
@@ -87,6 +87,8 @@ class TestLiaison(FrappeTestCase):
 	def row_of(self, doc, department):
 		return next(row for row in doc.departments if row.department == DEPARTMENTS[department])
 
+
+class TestLiaison(LiaisonCase):
 	def test_each_head_acknowledges_only_their_own_row(self):
 		officer, qa, production = self.as_http(OFFICER), self.as_http(QA_HEAD), self.as_http(PRODUCTION_HEAD)
 		# a note cannot be created with an acknowledgement already on it
@@ -196,3 +198,36 @@ class TestLiaison(FrappeTestCase):
 				}
 			).insert()
 		frappe.db.rollback()
+
+
+class TestVisitorSurvey(LiaisonCase):
+	"""000 II-3: the visitor answers the satisfaction survey on leaving, made from the note in one click."""
+
+	def test_one_click_on_the_issued_note(self):
+		from cs_procedures.install import VISITOR_SURVEY, create_visitor_survey_template
+
+		create_visitor_survey_template()
+		frappe.db.set_single_value("CS Settings", "visitor_survey_template", VISITOR_SURVEY["template_name"])
+		frappe.clear_document_cache("CS Settings", "CS Settings")
+		frappe.db.commit()
+		make = "cs_procedures.cs_procedures.doctype.customer_visit_liaison.customer_visit_liaison.make_visitor_survey"
+		with as_user(OFFICER):
+			draft = frappe.get_doc(liaison_doc()).insert()
+		CREATED.append((draft.doctype, draft.name))
+		frappe.db.commit()
+		self.assertRefused(self.as_http(OFFICER).post(make, {"liaison": draft.name}))  # not issued yet
+		liaison = self.issued_liaison()
+		self.assertRefused(self.as_http(QA_HEAD).post(make, {"liaison": liaison.name}))  # CS staff only
+		campaign = ok(self.as_http(OFFICER).post(make, {"liaison": liaison.name}))
+		self.assertEqual(ok(self.as_http(MANAGER).post(make, {"liaison": liaison.name})), campaign)  # once
+		frappe.db.rollback()
+		doc = frappe.get_doc("Satisfaction Survey Campaign", campaign)
+		CREATED.append((doc.doctype, doc.name))
+		for response in frappe.get_all("Satisfaction Survey Response", {"campaign": campaign}, pluck="name"):
+			CREATED.append(("Satisfaction Survey Response", response))
+		self.assertEqual(doc.template, VISITOR_SURVEY["template_name"])
+		self.assertEqual([row.customer for row in doc.customers], [CUSTOMER])
+		self.assertEqual((doc.status, doc.survey_method, doc.follower), ("Sent", "Visit", OFFICER))
+		self.assertTrue(
+			frappe.db.exists("Satisfaction Survey Response", {"campaign": campaign, "customer": CUSTOMER})
+		)

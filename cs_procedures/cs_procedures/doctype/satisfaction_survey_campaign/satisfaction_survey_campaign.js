@@ -133,6 +133,22 @@ function add_follow_up_buttons(frm) {
 			group
 		);
 	}
+	const step = frm.doc.__onload && frm.doc.__onload.sign_step;
+	if (step) {
+		// 顾客满意度调查统计表 (HT-QR-MA-02): 拟制 prepared, 审核 reviewed, 批准 approved
+		frm.add_custom_button(
+			__("Sign the Statistics ({0})", [__(step)]),
+			() =>
+				frappe.confirm(__("Sign the statistics of this campaign as {0}?", [__(step)]), () =>
+					frappe
+						.call("cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.sign_off.sign_statistics", {
+							campaign: frm.doc.name,
+						})
+						.then(() => frm.reload_doc())
+				),
+			group
+		);
+	}
 	if (rows.length) {
 		frm.add_custom_button(
 			__("Follow-up Reply Table"),

@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import add_days, cstr, flt, get_datetime, get_url, getdate, now_datetime
 
 from cs_procedures import bulk, guards, people
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import invitations
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import invitations, sign_off
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	link_token,
 )
@@ -71,6 +71,7 @@ class SatisfactionSurveyCampaign(guards.ProcedureDocument):
 	# end: auto-generated types
 	def onload(self):
 		self.set_onload("can_email", can_email())
+		self.set_onload("sign_step", sign_off.next_step_for_user(self))
 
 	def validate_higher_perm_levels(self):
 		"""The follow-ups are raised by the procedure: a request that sends others is refused."""

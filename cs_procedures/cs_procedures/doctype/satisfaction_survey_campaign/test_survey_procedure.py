@@ -40,6 +40,7 @@ DELTA_BUYER, DELTA_QA, EPSILON_MAIL = (
 PASSWORD = "Survey-Procedure-2026!"
 MANAGER, OFFICER = "proc.manager@cs-proc.example", "proc.officer@cs-proc.example"
 QA_HEAD = "proc.qa.head@cs-proc.example"
+GM = "proc.gm@cs-proc.example"
 QUALITY_QUESTION = "Our products meet your quality requirements"
 DELIVERY_QUESTION = "Deliveries arrive on time and in the right quantity"
 RESPONSE, CAMPAIGN, ACTION = "Satisfaction Survey Response", "Satisfaction Survey Campaign", "Quality Action"
@@ -458,3 +459,45 @@ class TestSurveyProcedure(FrappeTestCase):
 			[ZETA], send_date=add_days(getdate(), -20), reply_by=add_days(getdate(), -1)
 		)
 		self.assertRefused(officer.post(chase, {"campaign": late.name}), "reply-by date has passed", 417)
+
+	# HT-QR-MA-02: the statistics are prepared, reviewed and approved, by three people, in order
+
+	def test_statistics_signed_off_as_the_form_has_it(self):
+		ensure_user(GM, ["CS General Manager"], password=PASSWORD)
+		campaign = self.sent_campaign(
+			[EPSILON], survey_method="Phone", survey_staff="Customer service team", budget=1200
+		)
+		sign = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.sign_off.sign_statistics"
+		officer, manager, gm = (HttpUser(user, PASSWORD) for user in (OFFICER, MANAGER, GM))
+		self.assertRefused(
+			officer.post(sign, {"campaign": campaign.name}), "once the campaign is closed", 417
+		)
+		answer(campaign, EPSILON, (16, 16, 16, 16, 16))
+		fresh()
+		self.assertAccepted(officer.run_doc_method(campaign, "close"))
+		fresh()
+		self.assertRefused(gm.post(sign, {"campaign": campaign.name}), "prepared next")
+		self.assertEqual(self.assertAccepted(officer.post(sign, {"campaign": campaign.name})), "prepared")
+		self.assertRefused(officer.post(sign, {"campaign": campaign.name}), "reviewed next")
+		self.assertEqual(self.assertAccepted(manager.post(sign, {"campaign": campaign.name})), "reviewed")
+		self.assertRefused(manager.post(sign, {"campaign": campaign.name}), "approved next")
+		self.assertEqual(self.assertAccepted(gm.post(sign, {"campaign": campaign.name})), "approved")
+		self.assertRefused(gm.post(sign, {"campaign": campaign.name}), "already", 417)
+		fresh()
+		campaign.reload()
+		self.assertEqual(
+			(
+				campaign.statistics_prepared_by,
+				campaign.statistics_reviewed_by,
+				campaign.statistics_approved_by,
+			),
+			(OFFICER, MANAGER, GM),
+		)
+		self.assertTrue(campaign.statistics_approved_on)
+		self.assertEqual((campaign.survey_method, campaign.budget), ("Phone", 1200))
+		# nobody writes a signature by hand
+		response = manager.put(CAMPAIGN, campaign.name, {"statistics_approved_by": MANAGER})
+		self.assertEqual(response.status_code, 403, response.text[-300:])
+		sheet = frappe.get_print(CAMPAIGN, campaign.name, "Satisfaction Survey Statistics Table")
+		self.assertIn("HT-QR-MA-02", sheet)
+		self.assertIn(frappe.db.get_value("User", GM, "full_name"), sheet)
