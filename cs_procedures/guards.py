@@ -153,6 +153,14 @@ class ProcedureDocument(Document):
 		reference = frappe.new_doc(self.doctype) if self.is_new() else self.get_latest()
 		fields = [df for df in self.meta.get_high_permlevel_fields() if df.permlevel in readable]
 		forged = forged_fields(self, reference, fields)
+		# a table the procedure writes: a row added or removed is forged too
+		forged += [
+			df
+			for df in fields
+			if df.fieldtype in table_fields
+			and {row.name for row in self.get(df.fieldname)}
+			!= {row.name for row in reference.get(df.fieldname)}
+		]
 		for table in () if self.is_new() else self.meta.get_table_fields():
 			child_fields = [
 				df

@@ -121,3 +121,17 @@ def test_sales_alone_is_due_at_the_customers_time():
 	assert c.sales_reply_due_by(datetime(2026, 1, 5, 9, 0), None, 8, CAL) == datetime(2026, 1, 5, 17, 0)
 	deadline = c.current_deadline(c.RECEIVED, datetime(2026, 1, 5, 11, 0), None, required, (), required)
 	assert deadline == c.Deadline(c.STAGE_REPLY, required)
+
+
+def test_a_claim_above_the_amount_is_signed_off():
+	assert c.needs_sign_off(10000.01, 10000)
+	assert not c.needs_sign_off(10000, 10000)
+	assert c.needs_sign_off(1, 0) and not c.needs_sign_off(0, 0)
+	assert c.SIGN_OFF_FUNCTIONS[-2:] == ("Vice President", "General Manager")
+
+
+def test_responsibility_shares_add_up():
+	assert c.share_problem([None, 0]) is None  # not given
+	assert c.share_problem([60, 40]) is None
+	assert c.share_problem([60, 30]) == "shares_total"
+	assert c.share_problem([120, -20]) == "negative_share"

@@ -47,6 +47,7 @@ INTAKE_FIELDS = (
 	"qty",
 	"defect_qty",
 )
+OPEN_STATES = (RECEIVED, SHEET_ISSUED, ESCALATED, APPROVED, REPLIED, AWAITING_VERIFICATION, VERIFIED)
 EDITABLE_IN = {
 	**{field: (RECEIVED,) for field in INTAKE_FIELDS},
 	"countermeasures": (SHEET_ISSUED,),
@@ -56,6 +57,8 @@ EDITABLE_IN = {
 	"vp_decision": (ESCALATED,),
 	"not_accepted_reason": (RECEIVED, ESCALATED),
 	"verification_result": (AWAITING_VERIFICATION,),
+	# the claim is what the customer asks: fixed once it is signed off (see `claim_signed`)
+	**{field: OPEN_STATES for field in ("claimed_qty", "claimed_amount")},
 }
 
 STAGE_SHEET = "Sheet Issue"
@@ -230,3 +233,32 @@ def closure_blockers(action_statuses: Iterable[str], verified: bool) -> list[str
 	if not verified:
 		blockers.append("unverified")
 	return blockers
+
+
+# --- The claim and its sign-off (002 ch6 §9 客户投诉处理表, §11 通知单, §12 追踪表) ---------------------
+
+# who signs a large claim, in the order of the form: the departments' opinions, then the vice
+# president's and the general manager's instructions (副总经理批示, 总经理批示)
+SIGN_OFF_FUNCTIONS = ("Sales", "Production", "Quality", "Finance", "Vice President", "General Manager")
+# a department's function on the form -> the order review function whose department it is
+SIGN_OFF_REVIEW_FUNCTION = {
+	"Sales": "Sales",
+	"Production": "Materials",
+	"Quality": "Quality",
+	"Finance": "Finance",
+}
+
+
+def needs_sign_off(claimed_amount: float, threshold: float) -> bool:
+	"""A claim above the amount CS Settings names is signed off before the complaint closes."""
+	return claimed_amount > max(threshold, 0.0)
+
+
+def share_problem(shares: Iterable[float | None]) -> str | None:
+	"""Responsibility shares (责任归属比率): none negative; once any is given they add up to 100 %."""
+	given = [share for share in shares if share]
+	if any(share < 0 for share in given):
+		return "negative_share"
+	if given and abs(sum(given) - 100) > 0.01:
+		return "shares_total"
+	return None

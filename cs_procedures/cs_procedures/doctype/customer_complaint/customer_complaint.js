@@ -30,6 +30,17 @@ frappe.ui.form.on("Customer Complaint", {
 				)
 			).addClass("btn-primary");
 		}
+		if (frm.doc.__onload && frm.doc.__onload.may_sign_claim) {
+			// 客户投诉处理表 (002 ch6 §9): each department, the vice president and the general manager sign
+			frm.add_custom_button(__("Sign the Claim"), () =>
+				frappe.prompt(
+					[{ fieldname: "opinion", fieldtype: "Small Text", label: __("Your Opinion") }],
+					(values) => frm.call("sign_claim", { opinion: values.opinion }).then(() => frm.reload_doc()),
+					__("Sign off the claim of {0}", [format_currency(frm.doc.claimed_amount)]),
+					__("Sign")
+				)
+			).addClass("btn-primary");
+		}
 		// the customer's answer to the reply, given by phone or in a visit (the portal records its own)
 		const awaiting_answer =
 			state === "Replied" &&

@@ -131,6 +131,14 @@ class CustomerComplaint(guards.ProcedureDocument):
 		named, approved = workflow.named_departments(self), workflow.approved_departments(self)
 		own = user_department()
 		self.set_onload(
+			"may_sign_claim",
+			self.docstatus == 0
+			and any(
+				not row.signed_by and workflow.may_sign(row, frappe.session.user, own)
+				for row in self.sign_offs
+			),
+		)
+		self.set_onload(
 			"may_approve_part",
 			self.workflow_state == rules.SHEET_ISSUED
 			and people.DEPARTMENT_HEAD_ROLE in frappe.get_roles()
@@ -151,6 +159,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		self.validate_quantities()
 		workflow.sync_responsibilities(self, before)
 		workflow.check_countermeasure_edit(self, before)
+		workflow.check_claim(self, before, settings)
 		self.set_sheet_due_by(settings)
 
 		old_state = before.workflow_state if before else None
@@ -218,6 +227,38 @@ class CustomerComplaint(guards.ProcedureDocument):
 				_("{0} approved its part of the countermeasure of complaint {1}.").format(own, doc.name),
 				doc,
 			)
+		self.reload()
+
+	@frappe.whitelist()
+	def sign_claim(self, opinion: str | None = None):
+		"""The departments, the vice president and the general manager sign off a large claim, each
+		their own line with their opinion (002 ch6 §9), on the stored complaint (locked)."""
+		doc = frappe.get_doc(self.doctype, self.name, for_update=True)
+		doc.check_permission("read")
+		own = user_department()
+		rows = [
+			row
+			for row in doc.sign_offs
+			if not row.signed_by and workflow.may_sign(row, frappe.session.user, own)
+		]
+		if doc.docstatus != 0 or not rows:
+			guards.refuse(
+				_("No line of this claim's sign-off waits for you."), title=_("Claim Not Signed Off")
+			)
+		now = now_datetime().replace(microsecond=0)
+		opinion = opinion.strip() if isinstance(opinion, str) else ""
+		for row in rows:
+			guards.stamp(
+				doc, {"signed_by": frappe.session.user, "signed_on": now, "opinion": opinion}, row=row
+			)
+		doc.add_comment(
+			"Info",
+			frappe.utils.escape_html(
+				_("{0} signed off the claim ({1}): {2}").format(
+					frappe.utils.get_fullname(), ", ".join(_(row.function) for row in rows), opinion or "-"
+				)
+			),
+		)
 		self.reload()
 
 	@frappe.whitelist()

@@ -62,6 +62,8 @@ def _sweep_one(name: str, now, settings, calendar) -> bool:
 			"next_sweep_at": step.next_check,
 			"is_overdue": 1 if step.level else 0,
 			"escalated_to_vp": 1 if step.action == "escalate" else doc.escalated_to_vp,
+			# 督促记录 (002 ch6 §12): how often the complaint's late stages were chased
+			"reminders_sent": (doc.reminders_sent or 0) + (1 if step.action else 0),
 		},
 		update_modified=False,
 	)

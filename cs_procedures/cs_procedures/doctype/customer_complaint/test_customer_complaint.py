@@ -29,6 +29,9 @@ QA_HEAD = "qa.head@example.com"
 SALES_HEAD = "sales.head@example.com"
 VP = "cs.vp@example.com"
 MANAGER_ONLY = "cs.manager.only@example.com"
+PRODUCTION_HEAD = "production.head@example.com"
+FINANCE_HEAD = "finance.head@example.com"
+GM = "cs.gm@example.com"
 CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
 STATE = SiteState()
@@ -146,6 +149,95 @@ class TestCustomerComplaint(FrappeTestCase):
 		doc = self.act(MANAGER_ONLY, doc, "Reply to Customer")
 		self.assertEqual(doc.workflow_state, rules.REPLIED)
 		self.assertTrue(doc.replied_on)
+
+	def test_a_large_claim_is_signed_off_before_closing(self):
+		"""002 ch6 §9: sales, production, quality, finance, the vice president and the general manager
+		sign a claim above the amount CS Settings names; each signs only their own line."""
+		production, finance = ensure_department("CS Test Production"), ensure_department("CS Test Finance")
+		ensure_user(PRODUCTION_HEAD, ["CS Department Head"], production)
+		ensure_user(FINANCE_HEAD, ["CS Department Head"], finance)
+		ensure_user(GM, ["CS General Manager"])
+		STATE.settings(
+			claim_sign_off_amount=5000,
+			review_departments=[
+				{"function": "Sales", "department": self.sales},
+				{"function": "Materials", "department": production},
+				{"function": "Quality", "department": self.qa},
+				{"function": "Finance", "department": finance},
+			],
+		)
+		try:
+			frappe.set_user(MANAGER)
+			doc = new_complaint(
+				claimed_qty=200, claimed_amount=8000, customer_required_by=datetime(2027, 1, 8, 17, 0)
+			)
+			frappe.set_user("Administrator")
+			self.assertEqual([row.function for row in doc.sign_offs], list(rules.SIGN_OFF_FUNCTIONS))
+			self.assertEqual(doc.sign_offs[1].department, production)
+			doc = self.act(MANAGER, doc, "Issue Sheet")
+			self.add_countermeasure(QA_HEAD, doc, status="Done")
+			doc = self.act(QA_HEAD, doc, "Approve Countermeasure")
+			self.edit(OFFICER, doc, reply_summary="Replacement and credit for the 200 housings.")
+			doc = self.act(OFFICER, doc, "Reply to Customer")
+			doc = self.act(OFFICER, doc, "Request Verification")
+			self.edit(QA_HEAD, doc, verification_result="Next lots without scratches.")
+			doc = self.act(QA_HEAD, doc, "Confirm Effective")
+			# the responsibility shared between the departments: 100 % in all, set by the CS manager
+			with as_user(MANAGER):
+				doc = frappe.get_doc(doc.doctype, doc.name)
+				doc.responsibilities[0].share = 60
+				self.assertRaisesRegex(frappe.ValidationError, "100 %", doc.save)
+				doc.reload()
+				doc.responsibilities[0].share = 100
+				doc.handling_method, doc.cause_class, doc.stage_at_fault = (
+					"Exchange",
+					"Negligence",
+					"Transport",
+				)
+				doc.save()
+			with self.assertRaisesRegex(frappe.ValidationError, "signed off"):
+				self.act(MANAGER, doc, "Close")
+			for user, signs in (
+				(SALES_HEAD, ["Sales"]),
+				(PRODUCTION_HEAD, ["Production"]),
+				(QA_HEAD, ["Quality"]),
+				(FINANCE_HEAD, ["Finance"]),
+				(VP, ["Vice President"]),
+			):
+				with as_user(user):
+					frappe.get_doc(doc.doctype, doc.name).sign_claim(f"{user} agrees")
+				signed = {
+					row.function for row in frappe.get_doc(doc.doctype, doc.name).sign_offs if row.signed_by
+				}
+				self.assertTrue(set(signs) <= signed, (user, signed))
+			with as_user(SALES_HEAD), self.assertRaises(frappe.PermissionError):  # nothing more for them
+				frappe.get_doc(doc.doctype, doc.name).sign_claim("again")
+			with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "signed off already"):
+				doc = frappe.get_doc(doc.doctype, doc.name)
+				doc.claimed_amount = 4000
+				doc.save()
+			with self.assertRaisesRegex(frappe.ValidationError, "General Manager"):
+				self.act(MANAGER, doc, "Close")
+			with as_user(GM):
+				frappe.get_doc(doc.doctype, doc.name).sign_claim("Approved: settle with the customer.")
+			doc = self.act(MANAGER, doc, "Close")
+			self.assertEqual(doc.workflow_state, rules.CLOSED)
+			self.assertEqual(doc.sign_offs[-1].signed_by, GM)
+			from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+
+			_columns, rows, *_rest = complaint_statistics.execute(
+				{
+					"group_by": "Stage at Fault",
+					"customer": CUSTOMER,
+					"from_date": "2000-01-01",
+					"to_date": "2099-12-31",
+				}
+			)
+			self.assertIn("Transport", [row.grp for row in rows])
+			sheet = frappe.get_print(doc.doctype, doc.name, "Customer Complaint Sheet")
+			self.assertIn("Approved: settle with the customer.", sheet)
+		finally:
+			STATE.settings(claim_sign_off_amount=10000)
 
 	def test_intake_routes_and_sets_the_sheet_deadline(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)

@@ -6,7 +6,7 @@ The state names and required fields are the procedure's rules in
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import flt, getdate, now_datetime
 
 from cs_procedures import guards, people
 from cs_procedures.notifications import assign, close_assignments
@@ -90,6 +90,15 @@ def check_transition(doc, old_state: str | None, settings) -> None:
 				),
 				title=_("Countermeasure Incomplete"),
 			)
+	if new_state == rules.CLOSED:
+		unsigned = [_(row.function) for row in doc.sign_offs if not row.signed_by]
+		if unsigned:
+			frappe.throw(
+				_("The claim of {0} is signed off before the complaint is closed: {1} still to sign.").format(
+					frappe.format(doc.claimed_amount, {"fieldtype": "Currency"}), ", ".join(unsigned)
+				),
+				title=_("Claim Not Signed Off"),
+			)
 	if new_state in (rules.VERIFIED, rules.CLOSED):
 		statuses = [row.status for row in doc.countermeasures]
 		verified = new_state == rules.VERIFIED or bool(doc.verified_by)
@@ -154,6 +163,16 @@ def check_routing(doc, before) -> None:
 				"{0} can only be changed by a CS manager while the complaint is received, or by the vice president while it is escalated."
 			).format(", ".join(_(doc.meta.get_label(field)) for field in changed)),
 			title=_("Routing Is Decided"),
+		)
+	shares = {row.department: flt(row.share) for row in doc.responsibilities}
+	if shares != {row.department: flt(row.share) for row in before.responsibilities} and not (
+		(state not in (rules.CLOSED, rules.NOT_ACCEPTED) and guards.has_role(CS_MANAGER))
+		or (state == rules.ESCALATED and guards.has_role(VICE_PRESIDENT))
+	):
+		guards.refuse(
+			_(
+				"The departments' shares of the responsibility are set by a CS manager (or the vice president deciding)."
+			)
 		)
 	if (before.follower or None) != (doc.follower or None) and not (
 		state not in (rules.CLOSED, rules.NOT_ACCEPTED) and guards.has_role(CS_MANAGER)
@@ -240,3 +259,61 @@ def assign_for_state(doc) -> None:
 	else:
 		return
 	assign(doc, users, message)
+
+
+SHARE_MESSAGES = {
+	"negative_share": lambda: _("A share of the responsibility cannot be negative."),
+	"shares_total": lambda: _("The departments' shares of the responsibility add up to 100 %."),
+}
+
+
+def check_claim(doc, before, settings) -> None:
+	"""The claim (002 ch6 §9, §11): the shares of the responsibility add up; the shipping date is the
+	delivery's; a claim above the amount CS Settings names gets its sign-off rows, and is fixed once
+	anyone has signed."""
+	guards.rule_error(
+		SHARE_MESSAGES,
+		rules.share_problem(flt(row.share) for row in doc.responsibilities),
+		title=_("Responsibility"),
+	)
+	doc.shipped_on = (
+		getdate(frappe.db.get_value("Delivery Note", doc.delivery_note, "posting_date"))
+		if doc.delivery_note
+		else None
+	)
+	signed = [row for row in doc.sign_offs if row.signed_by]
+	if signed and before is not None:
+		changed = [f for f in ("claimed_qty", "claimed_amount") if flt(before.get(f)) != flt(doc.get(f))]
+		if changed:
+			guards.refuse(
+				_("The claim is signed off already: {0} cannot change.").format(
+					", ".join(_(doc.meta.get_label(field)) for field in changed)
+				),
+				title=_("Claim Signed Off"),
+			)
+	needed = rules.needs_sign_off(flt(doc.claimed_amount), flt(settings.claim_sign_off_amount))
+	if needed and not doc.sign_offs:
+		departments = {row.function: row.department for row in settings.review_departments}
+		doc.set(
+			"sign_offs",
+			[
+				{
+					"function": function,
+					"department": departments.get(rules.SIGN_OFF_REVIEW_FUNCTION.get(function)),
+				}
+				for function in rules.SIGN_OFF_FUNCTIONS
+			],
+		)
+	elif not needed and not signed:
+		doc.set("sign_offs", [])
+
+
+def may_sign(row, user: str, department: str | None) -> bool:
+	"""A department's head signs its row; the vice president and the general manager theirs."""
+	if row.function == "Vice President":
+		return guards.has_role(VICE_PRESIDENT)
+	if row.function == "General Manager":
+		return guards.has_role(people.GENERAL_MANAGER_ROLE)
+	return (
+		bool(row.department) and row.department == department and guards.has_role(people.DEPARTMENT_HEAD_ROLE)
+	)

@@ -1,4 +1,4 @@
-"""Complaint statistics (客户投诉统计表) by month, type, department, customer or item."""
+"""Complaint statistics (客户投诉统计表) by month, type, department, customer, item, cause or stage at fault."""
 
 import frappe
 from frappe import _
@@ -22,6 +22,9 @@ GROUPS = {
 	"Responsible Department": ("d.department", "Responsible Department", "Link", "Department"),
 	"Customer": ("c.customer", "Customer", "Link", "Customer"),
 	"Item": ("c.item_code", "Item", "Link", "Item"),
+	# 002 ch6 §10 the cause (严重 / 偶发 / 疏忽 / 不可抗拒), §13 the stage at fault (运输 / 加工 / 管理 / 其他)
+	"Cause": ("c.cause_class", "Cause", "Data", None),
+	"Stage at Fault": ("c.stage_at_fault", "Stage at Fault", "Data", None),
 }
 # A repeat complaint: the same customer complained of the same type in the 365 days before.
 # LAG() over one sorted pass finds each complaint's predecessor, earlier complaints included.
@@ -59,6 +62,7 @@ def execute(filters=None):
 			avg(case when c.workflow_state = 'Closed'
 				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
 			sum(c.loss_amount) as loss_amount,
+			sum(c.claimed_amount) as claimed_amount,
 			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints,
 			coalesce(sum(c.reopen_count), 0) as reopened
 		from `tabCustomer Complaint` c
@@ -71,7 +75,7 @@ def execute(filters=None):
 		as_dict=True,
 	)
 	for row in rows:
-		if group_by == "Complaint Type":
+		if group_by in ("Complaint Type", "Cause", "Stage at Fault") and row.grp:
 			row.grp = _(row.grp)
 		if fieldtype == "Data":  # a Link cell is built with innerText; its value must stay the name
 			row.grp = escape_text(row.grp)
@@ -89,6 +93,7 @@ def columns(label, fieldtype, options):
 		column("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
 		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140, precision=1),
 		column("loss_amount", _("Loss Amount"), "Currency", width=120),
+		column("claimed_amount", _("Claimed Amount"), "Currency", width=120),
 		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
 		# replies the customer did not accept, each sending the complaint back (002 ch6 §17)
 		column("reopened", _("Reopened by Customer"), "Int", width=150),

@@ -29,8 +29,11 @@ def execute(filters=None):
 			c.countermeasure_due_by, c.countermeasure_approved_on,
 			case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end as countermeasure_on_time,
 			c.replied_on, c.closed_on, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount,
+			c.shipped_on, c.claimed_qty, c.claimed_amount, c.cause_class, c.stage_at_fault, c.penalty,
+			c.reminders_sent,
 			(select group_concat(
-					concat(d.department, ': ', if(d.approved_on is null, %(pending)s,
+					concat(d.department, if(ifnull(d.share, 0) > 0, concat(' ', round(d.share, 1), ' %%'), ''),
+						': ', if(d.approved_on is null, %(pending)s,
 						if(d.approved_on <= c.countermeasure_due_by, %(on_time)s, %(late)s)))
 					order by d.idx separator '; ')
 				from `tabComplaint Responsibility` d
@@ -46,9 +49,12 @@ def execute(filters=None):
 	for row in rows:
 		for field in ("sheet_on_time", "countermeasure_on_time"):
 			row[field] = None if row[field] is None else (yes if row[field] else no)
-	translate_values(rows, ("workflow_state", "complaint_type", "urgency", "handling_method"))
+	translate_values(
+		rows,
+		("workflow_state", "complaint_type", "urgency", "handling_method", "cause_class", "stage_at_fault"),
+	)
 	escape_values(
-		rows, ("customer_name", "subject", "departments")
+		rows, ("customer_name", "subject", "departments", "penalty")
 	)  # e-mailed complaints bring the customer's subject
 	return columns(), rows
 
@@ -63,12 +69,13 @@ def columns():
 		column("urgency", _("Urgency"), width=90),
 		column("subject", _("Subject"), width=200),
 		column("delivery_note", _("Delivery Note"), "Link", "Delivery Note"),
+		column("shipped_on", _("Shipped On"), "Date", width=100),
 		column("item_code", _("Item"), "Link", "Item"),
 		column("qty", _("Quantity Concerned"), "Float", width=90),
 		column("defect_qty", _("Defective Quantity"), "Float", width=90),
 		column("defect_rate", _("Defect Rate"), "Percent", width=90),
 		column("responsible_department", _("Responsible Department"), "Link", "Department", 160),
-		column("departments", _("Departments and Their Parts"), width=260),
+		column("departments", _("Departments, Their Shares and Parts"), width=280),
 		column("workflow_state", _("Status"), width=150),
 		column("follower", _("Follower"), "Link", "User"),
 		column("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
@@ -83,4 +90,10 @@ def columns():
 		column("escalated_to_vp", _("Escalated to Vice President"), "Check", width=80),
 		column("handling_method", _("Handling Method"), width=100),
 		column("loss_amount", _("Loss Amount"), "Currency", width=110),
+		column("claimed_qty", _("Claimed Quantity"), "Float", width=100),
+		column("claimed_amount", _("Claimed Amount"), "Currency", width=110),
+		column("cause_class", _("Cause"), width=110),
+		column("stage_at_fault", _("Stage at Fault"), width=110),
+		column("penalty", _("Penalty"), width=160),
+		column("reminders_sent", _("Reminders Sent"), "Int", width=100),
 	]
