@@ -55,41 +55,13 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 	rng = random.Random(2026)
 	now = now_datetime()
 	company = grading_settings().company or frappe.defaults.get_defaults().get("company")
-	currency = frappe.get_cached_value("Company", company, "default_currency")
-	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
-	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
 	snapshot = {
 		row.name: {"cs_grade": row.cs_grade, "cs_grade_year": row.cs_grade_year}
 		for row in frappe.get_all("Customer", fields=["name", "cs_grade", "cs_grade_year"])
 	}
 	cleanup(snapshot)
 	try:
-		names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
-		frappe.db.bulk_insert(
-			"Customer",
-			CUSTOMER_FIELDS,
-			[
-				(name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0)
-				for name in names
-			],
-			chunk_size=5000,
-		)
-		# a long tail: customer i is chosen with a weight falling with i (a few large customers)
-		weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]
-		buyers = rng.choices(names, weights=weights, k=invoices)
-		rows = []
-		for number, customer in enumerate(buyers):
-			returned = rng.random() < 0.05
-			amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
-			day = f"{YEAR}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-			rows.append(
-				(
-					f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
-					"ACC-SINV-.YYYY.-", customer, customer, company, day, day, currency, 1,
-					1 if returned else 0, amount, amount, amount, amount,
-				)
-			)  # fmt: skip
-		frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
+		seed(customers, invoices, company, rng, now)
 		frappe.db.commit()
 		graded = frappe.db.count("Customer", {"disabled": 0})
 		print(
@@ -115,6 +87,39 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 	finally:
 		if not keep:
 			cleanup(snapshot)
+
+
+def seed(customers: int, invoices: int, company: str, rng, now) -> None:
+	"""`customers` customers and `invoices` submitted invoice rows of YEAR, written in bulk."""
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
+	frappe.db.bulk_insert(
+		"Customer",
+		CUSTOMER_FIELDS,
+		[
+			(name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0)
+			for name in names
+		],
+		chunk_size=5000,
+	)
+	# a long tail: customer i is chosen with a weight falling with i (a few large customers)
+	weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]
+	buyers = rng.choices(names, weights=weights, k=invoices)
+	rows = []
+	for number, customer in enumerate(buyers):
+		returned = rng.random() < 0.05
+		amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
+		day = f"{YEAR}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+		rows.append(
+			(
+				f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
+				"ACC-SINV-.YYYY.-", customer, customer, company, day, day, currency, 1,
+				1 if returned else 0, amount, amount, amount, amount,
+			)
+		)  # fmt: skip
+	frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
 
 
 def cleanup(snapshot: dict | None = None):

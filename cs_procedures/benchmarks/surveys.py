@@ -134,6 +134,12 @@ def forget_email_accounts():
 			delattr(frappe.local, cache)
 
 
+STANDARD = ("name", "creation", "modified", "owner", "modified_by")
+CUSTOMER_FIELDS = ("customer_name", "customer_type", "customer_group", "territory", "disabled")
+CONTACT_FIELDS = ("first_name", "email_id", "is_primary_contact")
+LINK_FIELDS = ("parent", "parenttype", "parentfield", "link_doctype", "link_name")
+
+
 def seed_customers(size: int):
 	if not frappe.db.exists("Customer Group", GROUP):
 		frappe.get_doc(
@@ -157,52 +163,9 @@ def seed_customers(size: int):
 			(frappe.generate_hash(length=10), now, now, "Administrator", "Administrator", contact)
 			+ ("Contact", "links", "Customer", name)
 		)
-	frappe.db.bulk_insert(
-		"Customer",
-		(
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"customer_name",
-			"customer_type",
-			"customer_group",
-			"territory",
-			"disabled",
-		),
-		customers,
-	)
-	frappe.db.bulk_insert(
-		"Contact",
-		(
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"first_name",
-			"email_id",
-			"is_primary_contact",
-		),
-		contacts,
-	)
-	frappe.db.bulk_insert(
-		"Dynamic Link",
-		(
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"parent",
-			"parenttype",
-			"parentfield",
-			"link_doctype",
-			"link_name",
-		),
-		links,
-	)
+	frappe.db.bulk_insert("Customer", (*STANDARD, *CUSTOMER_FIELDS), customers)
+	frappe.db.bulk_insert("Contact", (*STANDARD, *CONTACT_FIELDS), contacts)
+	frappe.db.bulk_insert("Dynamic Link", (*STANDARD, *LINK_FIELDS), links)
 	frappe.db.commit()
 
 

@@ -50,6 +50,14 @@ def summary(customer: str) -> dict:
 			["name", "overridden"],
 			as_dict=True,
 		)
+	result.update(_open_work(customer))
+	result.update(_visits(customer))
+	return result
+
+
+def _open_work(customer: str) -> dict:
+	"""The customer's open complaints and order reviews, property held, latest satisfaction."""
+	result = {}
 	if _readable("Customer Complaint"):
 		result["open_complaints"] = frappe.db.count(
 			"Customer Complaint",
@@ -80,6 +88,12 @@ def summary(customer: str) -> dict:
 				"workflow_state": ("not in", review_rules.FINAL_STATES),
 			},
 		)
+	return result
+
+
+def _visits(customer: str) -> dict:
+	"""The customer's last visit and next planned one (where this site has the visit doctypes)."""
+	result = {}
 	if _readable(VISIT) and _has_fields(VISIT, "customer", "visit_date"):
 		visited = frappe.db.sql(
 			"select max(visit_date) from `tabCustomer Visit` where customer = %s and docstatus = 1",

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from cs_procedures import portal
+from cs_procedures.cs_procedures.doctype.customer_complaint import portal_views
 from cs_procedures.procedures import portal as rules
 from cs_procedures.www.complaints.index import portal_page
 
@@ -20,7 +20,7 @@ def get_context(context):
 	customers = context.customers
 	if not customers:
 		return context
-	complaints = portal.complaint_rows(customers)
+	complaints = portal_views.complaint_rows(customers)
 	context.open_complaints = [row for row in complaints if row.state_words != rules.CLOSED]
 	context.complaint_count = len(complaints)
 	context.waiting_surveys = frappe.db.count(

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from cs_procedures import portal
+from cs_procedures.cs_procedures.doctype.customer_complaint import portal_views
 
 no_cache = 1
 
@@ -12,7 +13,7 @@ no_cache = 1
 def get_context(context):
 	portal_page(context, _("My Complaints"), "/complaints")
 	if context.customers:
-		context.complaints = portal.complaint_rows(context.customers)
+		context.complaints = portal_views.complaint_rows(context.customers)
 	return context
 
 

@@ -4,7 +4,7 @@ their answer to it (accept, or not and why: the complaint is reopened)."""
 import frappe
 from frappe import _
 
-from cs_procedures import portal
+from cs_procedures.cs_procedures.doctype.customer_complaint import portal_api, portal_views
 from cs_procedures.www.complaints.index import portal_page
 
 no_cache = 1
@@ -18,10 +18,10 @@ def get_context(context):
 	if (
 		context.customers
 		and name
-		and frappe.db.get_value(portal.COMPLAINT, name, "customer") in context.customers
+		and frappe.db.get_value(portal_views.COMPLAINT, name, "customer") in context.customers
 	):
-		context.complaint = portal.complaint_view(name)
+		context.complaint = portal_views.complaint_view(name)
 		context.title = _("Complaint {0}").format(name)
-		context.accept = ",".join(f".{extension}" for extension in sorted(portal.ATTACHMENT_EXTENSIONS))
-		context.max_mb = portal.MAX_ATTACHMENT_BYTES // (1024 * 1024)
+		context.accept = ",".join(f".{extension}" for extension in sorted(portal_api.ATTACHMENT_EXTENSIONS))
+		context.max_mb = portal_api.MAX_ATTACHMENT_BYTES // (1024 * 1024)
 	return context

@@ -8,6 +8,7 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_complaint import workflow
+from cs_procedures.cs_procedures.doctype.customer_complaint.customer_answer import apply_customer_answer
 from cs_procedures.notifications import assign, notify
 from cs_procedures.people import user_department
 from cs_procedures.procedures import complaint as rules
@@ -105,7 +106,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 			self.channel = "E-mail"
 			self.received_by = self.follower = None
 			self.fill_from_sender()
-		elif self.flags.via_portal:  # filed by the customer (cs_procedures.portal.file_complaint)
+		elif self.flags.via_portal:  # filed by the customer (customer_complaint/portal_api.file_complaint)
 			self.received_by = self.follower = None  # the CS manager names the follower
 
 	def after_insert(self):
@@ -164,7 +165,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 
 		old_state = before.workflow_state if before else None
 		if old_state == rules.REPLIED and self.workflow_state in (rules.SHEET_ISSUED, rules.RECEIVED):
-			if not self.flags.customer_answer:  # Reopen: the customer's "no" only (cs_procedures.portal)
+			if not self.flags.customer_answer:  # Reopen: the customer's "no" only (customer_answer.py)
 				guards.refuse(
 					_(
 						"A replied complaint is reopened only by the customer's answer that the reply does not satisfy them."
@@ -178,7 +179,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 
 	def validate_workflow(self):
 		if self.flags.customer_answer:
-			# Reopen on the customer's "no": cs_procedures.portal.apply_customer_answer checked the
+			# Reopen on the customer's "no": customer_answer.apply_customer_answer checked the
 			# stored state (Replied) and the customer; the move is the procedure's, not a user's role
 			return
 		super().validate_workflow()
@@ -267,8 +268,6 @@ class CustomerComplaint(guards.ProcedureDocument):
 		the same rules as the portal's answer; a "No" reopens the complaint."""
 		if not guards.has_role(people.CS_OFFICER, people.CS_MANAGER):
 			guards.refuse(_("Only CS staff can record the customer's answer."))
-		from cs_procedures.portal import apply_customer_answer
-
 		feedback = feedback if isinstance(feedback, str) else None
 		apply_customer_answer(
 			self.name, satisfied, feedback, recorded_for=self.customer_name or self.customer

@@ -99,7 +99,20 @@ def grade_customers(year: int, progress: bool = False) -> dict:
 	amounts = {customer: sales.get(customer, 0) for customer in customers}
 	graded = rules.grade_all(amounts, settings.method, settings.bands)
 	report(30, _("Graded {0} customers").format(len(graded)))
+	report(50, _("Writing {0} grade records").format(len(graded)))
+	grades, created = write_grade_records(year, settings, graded, customers)
+	report(80, _("Setting the customers' grades"))
+	set_customer_grades(grades, year)
+	report(100, _("Done"))
+	counts = dict.fromkeys(rules.GRADES, 0)
+	for grade in grades.values():
+		counts[grade] = counts.get(grade, 0) + 1
+	return {"year": year, "customers": len(grades), "created": created, "grades": counts}
 
+
+def write_grade_records(year: int, settings, graded: dict, customers: dict) -> tuple[dict, int]:
+	"""One grade record per customer and year, inserted or updated in bulk; a grade the manager
+	changed (overridden) is kept. Returns each customer's grade and how many records are new."""
 	records = frappe.db.sql(
 		"""select name, customer, grading_year, grade, overridden from `tabCustomer Grade Record`
 		where grading_year in (%(year)s, %(last)s)""",
@@ -109,7 +122,6 @@ def grade_customers(year: int, progress: bool = False) -> dict:
 	previous = {row.customer: row.grade for row in records if row.grading_year == year - 1}
 	existing = {row.customer: row for row in records if row.grading_year == year}
 	now, user = now_datetime(), frappe.session.user
-
 	rows, grades, created = [], {}, 0
 	new_customers = [customer for customer in graded if customer not in existing]
 	names = iter(bulk.reserve_names(SERIES, len(new_customers)))
@@ -126,7 +138,6 @@ def grade_customers(year: int, progress: bool = False) -> dict:
 			)
 		)  # fmt: skip
 		grades[customer] = grade
-	report(50, _("Writing {0} grade records").format(len(graded)))
 	# a change approved while the job runs is kept: the row's own flag decides, not what was read
 	upsert(
 		RECORD,
@@ -135,7 +146,12 @@ def grade_customers(year: int, progress: bool = False) -> dict:
 		keep=("creation", "owner", "overridden"),
 		expressions={"grade": "if(`overridden`, `grade`, values(`grade`))"},
 	)
-	report(80, _("Setting the customers' grades"))
+	return grades, created
+
+
+def set_customer_grades(grades: dict, year: int) -> None:
+	"""The customers' current grade, one update per grade and chunk; a later year's grade, or a grade
+	the manager changed this year, is kept."""
 	current = {
 		row[0]: (row[1], cint(row[2]))
 		for row in frappe.db.sql("select name, cs_grade, cs_grade_year from `tabCustomer`")
@@ -155,11 +171,6 @@ def grade_customers(year: int, progress: bool = False) -> dict:
 					where grading_year = %s and overridden = 1)""",
 				[grade, year, *part, year, year],
 			)
-	report(100, _("Done"))
-	counts = dict.fromkeys(rules.GRADES, 0)
-	for grade in grades.values():
-		counts[grade] = counts.get(grade, 0) + 1
-	return {"year": year, "customers": len(grades), "created": created, "grades": counts}
 
 
 def upsert(

@@ -168,6 +168,19 @@ class SurveyMail:
 		)
 		return message_id, message
 
+	def build_for(self, row: dict) -> tuple[str, str] | None:
+		"""The message of one invitation; none for an invalid address, logged as Frappe logs it."""
+		try:
+			return self.build(row["email"], row["customer_name"], link_token(row["response"]))
+		except frappe.InvalidEmailAddressError:
+			frappe.log_error(
+				title="Invalid email address",
+				message=f"Invalid email address Sender: {self.sender}, Recipients: {row['email']}",
+				reference_doctype=RESPONSE,
+				reference_name=row["response"],
+			)
+			return None
+
 	def queue(self, invitations: list[dict]) -> set[str]:
 		"""Queue one e-mail per {"response", "email", "customer_name"}; returns the responses mailed.
 
@@ -186,18 +199,10 @@ class SurveyMail:
 				None, ()
 			):
 				continue
-			try:
-				message_id, message = self.build(
-					row["email"], row["customer_name"], link_token(row["response"])
-				)
-			except frappe.InvalidEmailAddressError:
-				frappe.log_error(
-					title="Invalid email address",
-					message=f"Invalid email address Sender: {self.sender}, Recipients: {row['email']}",
-					reference_doctype=RESPONSE,
-					reference_name=row["response"],
-				)
+			built = self.build_for(row)
+			if not built:
 				continue
+			message_id, message = built
 			queue_name = frappe.generate_hash(length=16)
 			queues.append(
 				{
@@ -270,44 +275,50 @@ def invite(campaign, invitees: list[tuple], expires, progress: Callable | None =
 	done = 1
 	for start in range(0, len(others), BATCH):
 		batch = others[start : start + BATCH]
-		responses = bulk.reserve_names(prototype.naming_series, len(batch))
-		stamp = now()
-		rows = [
-			{
-				**response_row,
-				"name": name,
-				"creation": stamp,
-				"modified": stamp,
-				"customer": customer,
-				"customer_name": names.get(customer),
-				"contact": contact,
-				"email": email,
-				"token_hash": hash_token(link_token(name)),
-				"invitation_sent_on": None,
-			}
-			for name, (customer, contact, email) in zip(responses, batch, strict=True)
-		]
-		mailed = (
-			mail.queue([invitation(row["name"], row["email"], names, row["customer"]) for row in rows])
-			if mail
-			else set()
-		)
-		for row in rows:
-			if row["name"] in mailed:
-				row["invitation_sent_on"] = stamp
-		bulk.insert_rows(RESPONSE, rows)
-		bulk.insert_rows(
-			ANSWER,
-			[
-				{**answer, "name": child, "creation": stamp, "modified": stamp, "parent": row["name"]}
-				for row in rows
-				for answer, child in zip(answer_rows, bulk.random_names(len(answer_rows)), strict=True)
-			],
-		)
+		insert_batch(batch, prototype.naming_series, response_row, answer_rows, names, mail)
 		done += len(batch)
 		if progress:
 			progress(done, len(invitees))
 	return len(invitees)
+
+
+def insert_batch(batch, series: str, response_row: dict, answer_rows: list, names: dict, mail) -> None:
+	"""Responses (copies of the first one, with their answers) for a batch of invitees, written in
+	bulk; the invitation e-mails are queued for those with an e-mail."""
+	responses = bulk.reserve_names(series, len(batch))
+	stamp = now()
+	rows = [
+		{
+			**response_row,
+			"name": name,
+			"creation": stamp,
+			"modified": stamp,
+			"customer": customer,
+			"customer_name": names.get(customer),
+			"contact": contact,
+			"email": email,
+			"token_hash": hash_token(link_token(name)),
+			"invitation_sent_on": None,
+		}
+		for name, (customer, contact, email) in zip(responses, batch, strict=True)
+	]
+	mailed = (
+		mail.queue([invitation(row["name"], row["email"], names, row["customer"]) for row in rows])
+		if mail
+		else set()
+	)
+	for row in rows:
+		if row["name"] in mailed:
+			row["invitation_sent_on"] = stamp
+	bulk.insert_rows(RESPONSE, rows)
+	bulk.insert_rows(
+		ANSWER,
+		[
+			{**answer, "name": child, "creation": stamp, "modified": stamp, "parent": row["name"]}
+			for row in rows
+			for answer, child in zip(answer_rows, bulk.random_names(len(answer_rows)), strict=True)
+		],
+	)
 
 
 def invitation(response: str, email: str, names: dict, customer: str) -> dict:

@@ -68,7 +68,6 @@ frappe.ui.form.on("Satisfaction Survey Campaign", {
 	},
 });
 
-const CAMPAIGN_METHOD = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign.";
 
 // the chase list before the reply-by date; the improvement loop once closed (000 II-5, 001 4.8, 003 §5.3.4)
 function add_follow_up_buttons(frm) {
@@ -78,7 +77,7 @@ function add_follow_up_buttons(frm) {
 		frm.add_custom_button(
 			__("Make Chase List"),
 			() =>
-				frappe.call(CAMPAIGN_METHOD + "make_chase_list", { campaign: frm.doc.name }).then((r) => {
+				frappe.call("cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.chase.make_chase_list", { campaign: frm.doc.name }).then((r) => {
 					frappe.show_alert({ message: __("{0} phone calls put on your to-do list", [r.message]), indicator: "green" });
 					frappe.set_route("query-report", "Satisfaction Survey Chase List", { campaign: frm.doc.name });
 				}),
@@ -104,7 +103,7 @@ function add_follow_up_buttons(frm) {
 					],
 					(values) =>
 						frappe
-							.call(CAMPAIGN_METHOD + "approve_actions", { campaign: frm.doc.name, follower: values.follower })
+							.call("cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement.approve_actions", { campaign: frm.doc.name, follower: values.follower })
 							.then(() => frm.reload_doc()),
 					__("Send the proposed corrective actions to the departments?"),
 					__("Approve")
@@ -124,7 +123,7 @@ function add_follow_up_buttons(frm) {
 					return;
 				}
 				frappe.confirm(__("E-mail the answering contacts what was improved?"), () =>
-					frappe.call(CAMPAIGN_METHOD + "send_improvement_reply", { campaign: frm.doc.name }).then((r) => {
+					frappe.call("cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement.send_improvement_reply", { campaign: frm.doc.name }).then((r) => {
 						frappe.show_alert({ message: __("{0} e-mails queued", [r.message.mails]), indicator: "green" });
 						frm.reload_doc();
 					})

@@ -8,9 +8,7 @@ from frappe import _
 from frappe.utils import cint, getdate
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	contact_phones,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.chase import contact_phones
 from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_values
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures import satisfaction as rules

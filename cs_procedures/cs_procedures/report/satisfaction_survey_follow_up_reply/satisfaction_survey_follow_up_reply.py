@@ -4,9 +4,7 @@ action and its status, whether its effect is verified, and when the customers we
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	follow_up_state,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement import follow_up_state
 from cs_procedures.cs_procedures.report.columns import column, escape_values
 from cs_procedures.procedures import satisfaction as rules
 

@@ -9,9 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	answered_items,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring import answered_items
 from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_text, escape_values
 from cs_procedures.procedures import satisfaction as rules
 
