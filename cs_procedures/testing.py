@@ -77,6 +77,132 @@ class SiteState:
 			frappe.db.commit()
 
 
+# the users `ensure_user` made in this process, removed by the tear-down of the module that made them
+USERS_MADE: list[str] = []
+
+
+def remove_users(users: list[str]) -> None:
+	"""Delete test users (Frappe refuses a 61st new user within an hour: a suite that left ~100 users
+	behind would make the next suite on the site, ERPNext's own, fail to create its users)."""
+	for user in users:
+		frappe.delete_doc("User", user, force=True, ignore_permissions=True, ignore_missing=True)
+	frappe.db.commit()
+
+
+# one password for every test user: they exist on test sites only, and an HTTP test logs in with it
+PASSWORD = "CS-Site-Test-2026!"
+
+
+class Fixtures:
+	"""What a test module needs in the site, declared once.
+
+	`setUpModule, tearDownModule = FIXTURES.hooks()`: the set-up makes the departments, users (with
+	`PASSWORD`), customers and stock items that are missing, sets the CS Settings and runs `prepare`;
+	it commits, as HTTP tests run on their own connections. The tear-down removes what the module
+	recorded in `created` ((doctype, name), newest first) after running `clean_up`, and puts the
+	settings back.
+
+	users: {email: roles} or {email: (roles, department name)} or {email: dict of `ensure_user` args}.
+	settings: CS Settings values, or a function of the fixtures returning them (to name departments).
+	"""
+
+	def __init__(
+		self,
+		users: dict | None = None,
+		customers=(),
+		departments=(),
+		items=(),
+		settings=None,
+		prepare=None,
+		clean_up=None,
+		portal_users: dict | None = None,
+	):
+		self.users = users or {}
+		self.portal_users = portal_users or {}  # {email: customer}: a Website User of the customer
+		self.customers = customers
+		self.department_names = departments
+		self.items = items
+		self.settings = settings
+		self.prepare = prepare
+		self.clean_up = clean_up
+		self.state = SiteState()
+		self.users_before = len(USERS_MADE)
+		self.created: list[tuple[str, str]] = []
+		self.departments: dict[str, str] = {}  # department name -> Department record
+		self.shared: dict = {}  # what `prepare` made for the module's tests
+
+	def hooks(self):
+		return self.set_up, self.tear_down
+
+	def set_up(self) -> None:
+		frappe.set_user("Administrator")
+		self.users_before = len(USERS_MADE)
+		for name in self.department_names:
+			self.departments[name] = ensure_department(name)
+		for email, spec in self.users.items():
+			ensure_user(email, **self._user_args(spec))
+		for email in self.portal_users:
+			ensure_user(email, ["Customer"], user_type="Website User", password=PASSWORD)
+		for customer in self.customers:
+			users = [email for email, of in self.portal_users.items() if of == customer]
+			ensure_customer(customer, user=users[0] if users else None)
+		for item in self.items:
+			ensure_stock_item(item)
+		if self.settings:
+			values = self.settings(self) if callable(self.settings) else self.settings
+			self.state.settings(**values)
+		if self.prepare:
+			try:
+				self.prepare(self)
+			except Exception:
+				frappe.db.commit()  # what was made before the failure is recorded: take it away
+				self.tear_down()
+				raise
+		frappe.db.commit()
+
+	def _user_args(self, spec) -> dict:
+		if isinstance(spec, dict):
+			args = dict(spec)
+		elif isinstance(spec, tuple):
+			roles, department = spec
+			args = {"roles": roles, "department": department}
+		else:
+			args = {"roles": spec}
+		if args.get("department") in self.departments:
+			args["department"] = self.departments[args["department"]]
+		args.setdefault("password", PASSWORD)
+		return args
+
+	def record(self, doc_or_doctype, name: str | None = None):
+		"""Remember a committed record for the tear-down; returns the document (or the name)."""
+		if name is None:
+			self.created.append((doc_or_doctype.doctype, doc_or_doctype.name))
+		else:
+			self.created.append((doc_or_doctype, name))
+		return doc_or_doctype if name is None else name
+
+	def tear_down(self) -> None:
+		frappe.set_user("Administrator")
+		frappe.db.rollback()  # what a failed test left uncommitted
+		if self.clean_up:
+			self.clean_up(self)  # before the records go: it may read them
+			frappe.db.commit()
+		remove_committed(self.created)
+		self.state.restore()
+		remove_users(USERS_MADE[self.users_before :])
+		del USERS_MADE[self.users_before :]
+
+
+def routing_to(complaint_type: str, department: str) -> list[dict]:
+	"""The site's complaint routing (CS Settings) with `complaint_type` sent to `department`."""
+	routing = [
+		row.as_dict()
+		for row in frappe.get_single("CS Settings").complaint_departments
+		if row.complaint_type != complaint_type
+	]
+	return [*routing, {"complaint_type": complaint_type, "department": department}]
+
+
 def _settings_snapshot() -> dict:
 	doc = frappe.get_single("CS Settings")
 	snapshot = {}
@@ -153,6 +279,7 @@ def ensure_user(
 		frappe.local.conf["throttle_user_limit"] = 10**6
 		try:
 			user.insert()
+			USERS_MADE.append(email)
 		finally:
 			if limit is None:
 				frappe.local.conf.pop("throttle_user_limit", None)
@@ -163,9 +290,14 @@ def ensure_user(
 		from frappe.utils.password import update_password
 
 		update_password(email, password)
-	employee = department and frappe.db.get_value(
-		"Employee", {"user_id": email}, ["name", "department"], as_dict=True
-	)
+	if department:
+		_place_employee(email, department)
+	return email
+
+
+def _place_employee(email: str, department: str) -> None:
+	"""The user's employee record, active in `department` (what department heads are found by)."""
+	employee = frappe.db.get_value("Employee", {"user_id": email}, ["name", "department"], as_dict=True)
 	if employee and (employee.department != department):
 		frappe.db.set_value(  # another company may have become the default since it was made
 			"Employee",
@@ -176,7 +308,7 @@ def ensure_user(
 				"status": "Active",
 			},
 		)
-	elif department and not employee:
+	elif not employee:
 		frappe.get_doc(
 			{
 				"doctype": "Employee",
@@ -190,7 +322,6 @@ def ensure_user(
 				"status": "Active",
 			}
 		).insert()
-	return email
 
 
 def ensure_customer(name: str, email: str | None = None, user: str | None = None) -> str:
@@ -300,7 +431,7 @@ class HttpUser:
 		self.user = user or "Guest"
 		self.client = Client(frappe.app.application)
 		if user:
-			response = self.post("login", {"usr": user, "pwd": password})
+			response = self.post("login", {"usr": user, "pwd": password or PASSWORD})
 			assert response.status_code == 200, response.text[-300:]
 
 	def _call(self, verb, path, **kwargs):

@@ -10,21 +10,16 @@ from frappe.utils import add_days, getdate
 
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	company,
-	ensure_customer,
-	ensure_department,
 	ensure_stock_item,
-	ensure_user,
 	leaf_warehouse,
 	make_delivery_note,
-	purge,
 )
 
 test_ignore = ["Sales Order", "Delivery Note", "Item", "Department", "Customer", "Contact", "Warehouse"]
 
-PASSWORD = "Least-Privilege-2026!"
 CUSTOMER = "_CS Privilege Customer"
 ROLES = {
 	"CS Manager": "lp.manager@example.com",
@@ -76,28 +71,17 @@ PRINTS = {
 		"CS Vice President",
 	),
 }
-STATE = SiteState()
+QUALITY = "CS Privilege Quality"
+IN_THE_DEPARTMENT = ("CS Department Head", "CS Verifier", "CS Reviewer")
 RECORDS = {}
-CREATED = []
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	department = ensure_department("CS Privilege Quality")
-	for role, user in ROLES.items():
-		ensure_user(
-			user,
-			[role],
-			department if role in ("CS Department Head", "CS Verifier", "CS Reviewer") else None,
-			password=PASSWORD,
-		)
+def prepare(fixtures):
+	for role, user in ROLES.items():  # the one CS role only
 		frappe.get_doc("User", user).remove_roles(
 			*[r for r in frappe.get_roles(user) if r.startswith("CS ") and r != role]
 		)
-	ensure_customer(CUSTOMER)
-	STATE.settings(complaint_departments=[{"complaint_type": "Quality", "department": department}])
-	delivery = make_delivery_note(CUSTOMER, 5)
-	CREATED.extend([("Delivery Note", delivery.name)])
+	delivery = fixtures.record(make_delivery_note(CUSTOMER, 5))
 	complaint = frappe.get_doc(
 		{
 			"doctype": "Customer Complaint",
@@ -152,19 +136,20 @@ def setUpModule():
 		}
 	).insert()
 	RECORDS.update(complaint=complaint, review=review, campaign=campaign)
-	CREATED.extend((doc.doctype, doc.name) for doc in (complaint, review, order, held, campaign))
-	frappe.db.commit()
+	for doc in (complaint, review, order, held, campaign):
+		fixtures.record(doc)
 
 
-def tearDownModule():
-	frappe.db.rollback()
-	for doctype, name in CREATED:
-		if doctype == "Delivery Note":
-			frappe.get_doc(doctype, name).cancel()
-		else:
-			purge(doctype, name)
-	frappe.db.commit()
-	STATE.restore()
+FIXTURES = Fixtures(
+	departments=[QUALITY],
+	users={user: ([role], QUALITY if role in IN_THE_DEPARTMENT else None) for role, user in ROLES.items()},
+	customers=[CUSTOMER],
+	settings=lambda f: {
+		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[QUALITY]}]
+	},
+	prepare=prepare,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 class TestCSRolesDoTheirPart(FrappeTestCase):
@@ -177,7 +162,7 @@ class TestCSRolesDoTheirPart(FrappeTestCase):
 			"campaign": RECORDS["campaign"].name,
 		}
 		for role, user in ROLES.items():
-			http = HttpUser(user, PASSWORD)
+			http = HttpUser(user)
 			for doctype in PICKS[role]:
 				with self.subTest(role=role, pick=doctype):
 					response = http.post("frappe.desk.search.search_link", {"doctype": doctype, "txt": ""})

@@ -16,15 +16,7 @@ from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled as 
 from cs_procedures.cs_procedures.doctype.customer_property import scheduled as property_tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as survey_jobs
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.testing import (
-	SiteState,
-	ensure_customer,
-	ensure_department,
-	ensure_stock_item,
-	ensure_user,
-	leaf_warehouse,
-	new_survey_campaign,
-)
+from cs_procedures.testing import Fixtures, ensure_stock_item, leaf_warehouse, new_survey_campaign
 
 test_ignore = ["Department", "Customer", "Item", "Warehouse", "Contact"]
 
@@ -32,30 +24,22 @@ FOLLOWER = "jobs.follower@example.com"
 VP = "jobs.vp@example.com"
 STORE = "jobs.store@example.com"
 CUSTOMER = "_CS Jobs Customer"
-STATE = SiteState()
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	department = ensure_department("CS Jobs Quality")
-	ensure_user(FOLLOWER, ["CS Officer"])
-	ensure_user(VP, ["CS Vice President"])
-	ensure_user(STORE, ["Stock User"])
-	ensure_customer(CUSTOMER)
-	STATE.settings(
-		work_start_time="08:00:00",
-		work_end_time="17:30:00",
-		holiday_list=None,
-		sheet_issue_hours=2,
-		escalate_after_hours=2,
-		vice_president=VP,
-		complaint_departments=[{"complaint_type": "Quality", "department": department}],
-	)
-	frappe.db.commit()
-
-
-def tearDownModule():
-	STATE.restore()
+QUALITY = "CS Jobs Quality"
+FIXTURES = Fixtures(
+	users={FOLLOWER: ["CS Officer"], VP: ["CS Vice President"], STORE: ["Stock User"]},
+	customers=[CUSTOMER],
+	departments=[QUALITY],
+	settings=lambda f: {
+		"work_start_time": "08:00:00",
+		"work_end_time": "17:30:00",
+		"holiday_list": None,
+		"sheet_issue_hours": 2,
+		"escalate_after_hours": 2,
+		"vice_president": VP,
+		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[QUALITY]}],
+	},
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 class FailsFor:
@@ -193,7 +177,7 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 			groups.append(group)
 		frappe.db.set_value("Customer", CUSTOMER, "customer_group", groups[0])
 		template = frappe.db.get_value("Satisfaction Survey Template", {}, "name")
-		STATE.settings(
+		FIXTURES.state.settings(
 			survey_schedules=[
 				{
 					"frequency": "Monthly",
@@ -221,4 +205,4 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 				2,
 			)
 		finally:
-			STATE.settings(survey_schedules=[])
+			FIXTURES.state.settings(survey_schedules=[])

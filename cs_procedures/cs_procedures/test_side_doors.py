@@ -25,19 +25,16 @@ from frappe.model.workflow import get_transitions, get_workflow_name, has_approv
 from frappe.tests.utils import FrappeTestCase
 
 from cs_procedures.testing import (
+	Fixtures,
 	HttpUser,
 	as_user,
-	ensure_customer,
-	ensure_department,
-	ensure_user,
-	purge,
 	sample_record,
 	set_stored_state,
 )
 
-PASSWORD = "Side-Doors-2026!"
 CUSTOMER = "_CS Side Door Customer"
 PORTAL_USER = "sd.portal@cs-portal.example"
+DEPARTMENT = "CS Side Door Department"
 ROLE_USERS = {
 	"CS Manager": "sd.manager@example.com",
 	"CS Officer": "sd.officer@example.com",
@@ -53,7 +50,6 @@ ROLE_USERS = {
 }
 # refusals that say nothing about the guards: the record must be valid enough not to fail this way
 NOT_A_GUARD = {"LinkValidationError", "MandatoryError", "DoesNotExistError", "InvalidSelectError"}
-CREATED = []
 TALLY = {}
 
 
@@ -97,24 +93,7 @@ def states_of(doctype: str) -> list[str]:
 	return states
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	department = ensure_department("CS Side Door Department")
-	for role, user in ROLE_USERS.items():
-		with_department = role in ("CS Department Head", "CS Verifier", "CS Reviewer")
-		ensure_user(user, [role], department if with_department else None, password=PASSWORD)
-	ensure_user(PORTAL_USER, ["Customer"], user_type="Website User", password=PASSWORD)
-	ensure_customer(CUSTOMER, user=PORTAL_USER)
-	frappe.db.commit()
-
-
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		if frappe.db.exists(doctype, name):
-			purge(doctype, name)
-	frappe.db.commit()
+def print_tally(fixtures):
 	print(
 		"\nside-door matrix: "
 		+ ", ".join(f"{door} {count}" for door, count in sorted(TALLY.items()))
@@ -122,8 +101,21 @@ def tearDownModule():
 	)
 
 
+FIXTURES = Fixtures(
+	users={
+		user: ([role], DEPARTMENT) if role in ("CS Department Head", "CS Verifier", "CS Reviewer") else [role]
+		for role, user in ROLE_USERS.items()
+	},
+	departments=[DEPARTMENT],
+	customers=[CUSTOMER],
+	portal_users={PORTAL_USER: CUSTOMER},
+	clean_up=print_tally,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+
+
 def make(doctype: str, state: str | None = None, owner: str = "Administrator"):
-	doc = sample_record(doctype, customer=CUSTOMER, owner=owner, created=CREATED)
+	doc = sample_record(doctype, customer=CUSTOMER, owner=owner, created=FIXTURES.created)
 	if state:
 		set_stored_state(doc, state)
 	frappe.db.commit()
@@ -150,7 +142,7 @@ class TestSideDoors(FrappeTestCase):
 
 	def client(self, user: str) -> HttpUser:
 		if user not in self.http:
-			self.http[user] = HttpUser(user, PASSWORD)
+			self.http[user] = HttpUser(user)
 		return self.http[user]
 
 	def users(self):

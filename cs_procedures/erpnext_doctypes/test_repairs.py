@@ -13,47 +13,34 @@ from cs_procedures.erpnext_doctypes.repairs import make_warranty_claim
 from cs_procedures.procedures import after_sales as rules
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	as_user,
 	company,
-	ensure_customer,
 	ensure_sales_person,
-	ensure_stock_item,
-	ensure_user,
-	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
 
-PASSWORD = "Repairs-Test-2026!"
 MANAGER = "rep.manager@example.com"
 OFFICER = "rep.officer@example.com"
 TECHNICIAN = "rep.technician@example.com"
 CUSTOMER = "_CS Repairs Customer"
 REPAIRER = "_CS Test Repairer"
 PART = "_CS Test Heating Element"
-STATE = SiteState()
-CREATED = []
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(TECHNICIAN, ["Maintenance User"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	ensure_stock_item(DEMO_ITEM)
-	ensure_stock_item(PART)
-	ensure_sales_person(REPAIRER)
-	STATE.settings(after_sales_survey_template="After-Sales Service Survey", after_sales_survey_days=10)
-	frappe.db.commit()
-
-
-def tearDownModule():
-	remove_committed(CREATED)
-	STATE.restore()
-	frappe.db.commit()
+FIXTURES = Fixtures(
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		TECHNICIAN: ["Maintenance User"],
+	},
+	customers=[CUSTOMER],
+	items=[DEMO_ITEM, PART],
+	settings={"after_sales_survey_template": "After-Sales Service Survey", "after_sales_survey_days": 10},
+	prepare=lambda fixtures: ensure_sales_person(REPAIRER),
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def new_complaint():
@@ -73,7 +60,7 @@ def new_complaint():
 				"customer_required_by": add_days(now_datetime(), 14),
 			}
 		).insert()
-	CREATED.append((doc.doctype, doc.name))
+	record(doc)
 	return doc
 
 
@@ -91,7 +78,7 @@ def new_claim(cost=250):
 			}
 		)
 		claim.insert()
-	CREATED.append((claim.doctype, claim.name))
+	record(claim)
 	return complaint, claim
 
 
@@ -113,13 +100,13 @@ def new_visit(claim, completion="Fully Completed"):
 		visit.purposes[0].work_done = "Replaced the heating element; tested 30 minutes."
 		visit.append("cs_repair_parts", {"item_code": PART, "qty": 1, "rate": 120})
 		visit.insert()
-	CREATED.append((visit.doctype, visit.name))
+	record(visit)
 	return visit
 
 
 def call(user, method, **args):
 	frappe.db.commit()
-	return HttpUser(user, PASSWORD).post(f"cs_procedures.erpnext_doctypes.repairs.{method}", args)
+	return HttpUser(user).post(f"cs_procedures.erpnext_doctypes.repairs.{method}", args)
 
 
 class TestRepairs(FrappeTestCase):
@@ -145,7 +132,7 @@ class TestRepairs(FrappeTestCase):
 		# the officer can neither decide nor write the decision by hand
 		self.assertEqual(call(OFFICER, "decide_cost", claim=claim.name, approve=1).status_code, 403)
 		frappe.db.commit()
-		forged = HttpUser(OFFICER, PASSWORD).put(
+		forged = HttpUser(OFFICER).put(
 			"Warranty Claim",
 			claim.name,
 			{"cs_repair_cost_status": "Approved", "cs_repair_cost_approved_by": OFFICER},
@@ -183,7 +170,7 @@ class TestRepairs(FrappeTestCase):
 		self.assertEqual(str(complaint.repaired_on), today())
 		self.assertIn("Replaced the heating element", complaint.repair_result)
 		self.assertEqual(complaint.handling_method, "Repair")
-		from cs_procedures.portal import complaint_view
+		from cs_procedures.cs_procedures.doctype.customer_complaint.portal_views import complaint_view
 
 		self.assertEqual(complaint_view(complaint.name).repair.state_words, "Repaired")
 
@@ -218,7 +205,7 @@ class TestRepairs(FrappeTestCase):
 		_complaint, claim = new_claim(cost=0)
 		first = create_after_sales_survey(claim.name)
 		self.assertEqual(create_after_sales_survey(claim.name), first)  # the job may run twice
-		CREATED.append(("Satisfaction Survey Campaign", first))
+		record("Satisfaction Survey Campaign", first)
 		campaign = frappe.get_doc("Satisfaction Survey Campaign", first)
 		self.assertEqual(campaign.template, "After-Sales Service Survey")
 		self.assertEqual([row.customer for row in campaign.customers], [CUSTOMER])
@@ -231,7 +218,7 @@ class TestRepairs(FrappeTestCase):
 		)
 		self.assertEqual(responses, [CUSTOMER])
 		for name in frappe.get_all("Satisfaction Survey Response", filters={"campaign": first}, pluck="name"):
-			CREATED.append(("Satisfaction Survey Response", name))
+			record("Satisfaction Survey Response", name)
 
 	def test_a_closed_complaint_gets_no_repair(self):
 		"""Issue 18: a claim linked to a closed complaint would rewrite the archived complaint."""
@@ -247,9 +234,7 @@ class TestRepairs(FrappeTestCase):
 		# nor is an open claim moved onto it, or onto another complaint
 		_complaint, claim = new_claim(cost=0)
 		frappe.db.commit()
-		response = HttpUser(OFFICER, PASSWORD).put(
-			"Warranty Claim", claim.name, {"cs_customer_complaint": closed.name}
-		)
+		response = HttpUser(OFFICER).put("Warranty Claim", claim.name, {"cs_customer_complaint": closed.name})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		self.assertEqual(stored(claim, "cs_customer_complaint"), _complaint.name)
 

@@ -11,9 +11,9 @@ from cs_procedures.cs_procedures.doctype.customer_complaint.scheduled import swe
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	SiteState,
 	as_user,
-	ensure_customer,
 	ensure_department,
 	ensure_user,
 	make_delivery_note,
@@ -34,19 +34,11 @@ FINANCE_HEAD = "finance.head@example.com"
 GM = "cs.gm@example.com"
 CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
-STATE = SiteState()
+QUALITY, SALES = "CS Test Quality", "CS Test Sales"
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	qa = ensure_department("CS Test Quality")
-	sales = ensure_department("CS Test Sales")
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"])
-	ensure_user(OFFICER, ["CS Officer"])
-	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
-	ensure_user(SALES_HEAD, ["CS Department Head", "CS Verifier"], sales)
-	ensure_user(VP, ["CS Vice President"])
-	ensure_customer(CUSTOMER)
+def prepare(fixtures):
+	"""The holiday list first: the settings name it."""
 	if not frappe.db.exists("Holiday List", "_CS Test Holidays"):
 		frappe.get_doc(
 			{
@@ -60,7 +52,7 @@ def setUpModule():
 				],
 			}
 		).insert()
-	STATE.settings(
+	fixtures.state.settings(
 		work_start_time="08:00:00",
 		work_end_time="17:30:00",
 		deadline_hours="Working Hours",
@@ -72,15 +64,25 @@ def setUpModule():
 		allow_sales_only_handling=1,
 		sales_reply_hours=8,
 		complaint_departments=[
-			{"complaint_type": "Quality", "department": qa},
-			{"complaint_type": "Service", "department": sales},
+			{"complaint_type": "Quality", "department": fixtures.departments[QUALITY]},
+			{"complaint_type": "Service", "department": fixtures.departments[SALES]},
 		],
 	)
-	frappe.db.commit()  # the module's fixtures outlive each test's rollback
 
 
-def tearDownModule():
-	STATE.restore()
+FIXTURES = Fixtures(
+	departments=[QUALITY, SALES],
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		QA_HEAD: (["CS Department Head", "CS Verifier"], QUALITY),
+		SALES_HEAD: (["CS Department Head", "CS Verifier"], SALES),
+		VP: ["CS Vice President"],
+	},
+	customers=[CUSTOMER],
+	prepare=prepare,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def new_complaint(**values):
@@ -157,7 +159,7 @@ class TestCustomerComplaint(FrappeTestCase):
 		ensure_user(PRODUCTION_HEAD, ["CS Department Head"], production)
 		ensure_user(FINANCE_HEAD, ["CS Department Head"], finance)
 		ensure_user(GM, ["CS General Manager"])
-		STATE.settings(
+		FIXTURES.state.settings(
 			claim_sign_off_amount=5000,
 			review_departments=[
 				{"function": "Sales", "department": self.sales},
@@ -237,7 +239,7 @@ class TestCustomerComplaint(FrappeTestCase):
 			sheet = frappe.get_print(doc.doctype, doc.name, "Customer Complaint Sheet")
 			self.assertIn("Approved: settle with the customer.", sheet)
 		finally:
-			STATE.settings(claim_sign_off_amount=10000)
+			FIXTURES.state.settings(claim_sign_off_amount=10000)
 
 	def test_intake_routes_and_sets_the_sheet_deadline(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)
@@ -255,12 +257,12 @@ class TestCustomerComplaint(FrappeTestCase):
 
 	def test_deadlines_on_the_clock_when_the_site_says_so(self):
 		"""2小时内 read as clock hours: the Friday evening complaint's sheet is due the same evening."""
-		STATE.settings(deadline_hours="Clock Hours")
+		FIXTURES.state.settings(deadline_hours="Clock Hours")
 		try:
 			doc = new_complaint(received_on=datetime(2026, 1, 9, 17, 0))
 			self.assertEqual(doc.sheet_due_by, datetime(2026, 1, 9, 19, 0))
 		finally:
-			STATE.settings(deadline_hours="Working Hours")
+			FIXTURES.state.settings(deadline_hours="Working Hours")
 
 	def test_defective_quantity_cannot_exceed_quantity(self):
 		with self.assertRaises(frappe.ValidationError):

@@ -1,7 +1,7 @@
 """The customer's own complaint portal (issue 11, items 4-8), over HTTP as two portal customers.
 
 Each customer files, lists, reads, accepts and reopens their own complaints through the portal
-pages and cs_procedures.portal; the other customer, a guest and a desk user get nothing of them.
+pages and portal_api.py; the other customer, a guest and a desk user get nothing of them.
 Hostile input (markup in the texts, forged state/customer fields, foreign orders and items, a
 missing CSRF token, too many posts) is escaped, ignored or refused.
 """
@@ -19,25 +19,23 @@ from werkzeug.test import Client
 
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.testing import (
-	SiteState,
+	PASSWORD,
+	Fixtures,
 	company,
-	ensure_customer,
-	ensure_department,
 	ensure_stock_item,
-	ensure_user,
 	leaf_warehouse,
 	purge,
 )
 
 test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
 
-PASSWORD = "Portal-Complaints-2026!"
 ALPHA, BETA = "_CS Portal Alpha", "_CS Portal Beta"
 PORTAL_A, PORTAL_B = "portal.a@cs-portal.example", "portal.b@cs-portal.example"
 MANAGER = "portal.manager@cs-portal.example"
 ITEM_A, ITEM_B = "_CS Portal Widget", "_CS Portal Gadget"  # each bought by one customer only
 FILE, ANSWER, ATTACH = (
-	f"cs_procedures.portal.{m}" for m in ("file_complaint", "answer_reply", "add_attachment")
+	f"cs_procedures.cs_procedures.doctype.customer_complaint.portal_api.{m}"
+	for m in ("file_complaint", "answer_reply", "add_attachment")
 )
 COMPLAINT = "Customer Complaint"
 PNG = base64.b64encode(
@@ -45,49 +43,53 @@ PNG = base64.b64encode(
 		"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 	)
 ).decode()
-STATE = SiteState()
-DOCS = {}  # the orders and deliveries made by setUpModule
-CREATED = []  # (doctype, name) submitted documents of this module, cancelled and removed at the end
+QUALITY = "CS Portal Quality"
+DOCS = {}  # the orders and deliveries made by `prepare`
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	quality = ensure_department("CS Portal Quality")
-	for user in (PORTAL_A, PORTAL_B):
-		ensure_user(user, ["Customer"], user_type="Website User", password=PASSWORD)
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_customer(ALPHA, user=PORTAL_A)
-	ensure_customer(BETA, user=PORTAL_B)
-	STATE.settings(
-		allow_sales_only_handling=1,
-		require_order_review=0,
-		share_survey_results_on_portal=0,
-		complaint_departments=[{"complaint_type": "Quality", "department": quality}],
-	)
+def prepare(fixtures):
 	remove_complaints()
 	DOCS["dn_a"] = delivery(ALPHA, ITEM_A)
 	DOCS["dn_b"] = delivery(BETA, ITEM_B)
 	DOCS["so_a"] = sales_order(ALPHA, ITEM_A)
 	DOCS["so_b"] = sales_order(BETA, ITEM_B)
 	clear_rate_limits()
-	frappe.db.commit()  # the requests run on their own connections
 
 
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
+def clean_up(fixtures):
+	"""The recorded documents are cancelled and deleted here, last recorded first (the orders, put at
+	the front, after the deliveries), rather than purged; then the customers and users go."""
 	remove_complaints()
-	for doctype, name in reversed(CREATED):
+	for doctype, name in reversed(fixtures.created):
 		doc = frappe.get_doc(doctype, name)
 		if doc.docstatus == 1:
 			doc.cancel()
 		frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	fixtures.created.clear()
 	for customer in (ALPHA, BETA):
 		frappe.delete_doc("Customer", customer, force=True, ignore_permissions=True, ignore_missing=True)
 	for user in (PORTAL_A, PORTAL_B, MANAGER):
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True, ignore_missing=True)
-	STATE.restore()
 	clear_rate_limits()
+	frappe.db.commit()  # the tear-down rolls back before it removes the (now none) recorded records
+
+
+FIXTURES = Fixtures(
+	departments=[QUALITY],
+	users={MANAGER: ["CS Manager", "CS Officer"]},
+	portal_users={PORTAL_A: ALPHA, PORTAL_B: BETA},
+	customers=[ALPHA, BETA],
+	settings=lambda f: {
+		"allow_sales_only_handling": 1,
+		"require_order_review": 0,
+		"share_survey_results_on_portal": 0,
+		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[QUALITY]}],
+	},
+	prepare=prepare,
+	clean_up=clean_up,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def clear_rate_limits():
@@ -114,7 +116,7 @@ def delivery(customer, item):
 			"items": [{"item_code": item, "qty": 5, "t_warehouse": warehouse, "basic_rate": 80}],
 		}
 	).submit()
-	CREATED.append(("Stock Entry", entry.name))
+	record("Stock Entry", entry.name)
 	note = frappe.get_doc(
 		{
 			"doctype": "Delivery Note",
@@ -123,7 +125,7 @@ def delivery(customer, item):
 			"items": [{"item_code": item, "qty": 5, "rate": 100, "warehouse": warehouse}],
 		}
 	).submit()
-	CREATED.append(("Delivery Note", note.name))
+	record("Delivery Note", note.name)
 	return note.name
 
 
@@ -146,7 +148,7 @@ def sales_order(customer, item):
 			],
 		}
 	).submit()
-	CREATED.insert(0, ("Sales Order", order.name))  # cancelled after the deliveries
+	FIXTURES.created.insert(0, ("Sales Order", order.name))  # cancelled after the deliveries
 	return order.name
 
 
@@ -568,11 +570,11 @@ class TestPortalComplaints(FrappeTestCase):
 			self.assertNotIn("<resin>", home.text)
 			self.assertNotIn('id="cs-past-surveys"', home.text)
 			self.assertNotIn("resin", self.beta.page("/service").text)
-			STATE.settings(share_survey_results_on_portal=1)
+			FIXTURES.state.settings(share_survey_results_on_portal=1)
 			frappe.db.commit()
 			self.assertIn("Your Past Surveys", self.alpha.page("/service").text)
 		finally:
-			STATE.settings(share_survey_results_on_portal=0)
+			FIXTURES.state.settings(share_survey_results_on_portal=0)
 			purge("Customer Property", prop.name)
 
 	def test_m_the_portal_menu_offers_the_pages_to_customers(self):

@@ -16,21 +16,17 @@ from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import order_review as review_rules
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	as_user,
 	company,
 	ensure_customer,
-	ensure_department,
 	ensure_stock_item,
-	ensure_user,
 	leaf_warehouse,
-	purge,
 )
 
 test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
 
-PASSWORD = "Integrity-Test-2026!"
 MANAGER = "sec.manager@example.com"
 OFFICER = "sec.officer@example.com"
 QA_HEAD = "sec.qa.head@example.com"
@@ -45,62 +41,56 @@ SALESPERSON = "sec.salesperson@example.com"
 STORE = "sec.store@example.com"
 CUSTOMER = "_CS Integrity Customer"
 REQUEST_CHANGE = "cs_procedures.cs_procedures.doctype.order_review.order_review.request_change"
-STATE = SiteState()
-RECORDS = {}  # what setUpModule made, by role in the tests
-CREATED = []  # (doctype, name) committed by this module, removed at its end
+QUALITY, SALES = "CS Sec Quality", "CS Sec Sales"
+ENGINEERING, MATERIALS_DEPARTMENT = "CS Sec Engineering", "CS Sec Materials"
+RECORDS = {}  # what `prepare` made, by role in the tests
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	quality, sales = ensure_department("CS Sec Quality"), ensure_department("CS Sec Sales")
-	engineering, materials = ensure_department("CS Sec Engineering"), ensure_department("CS Sec Materials")
-	users = {
-		MANAGER: (["CS Manager", "CS Officer"], None),
-		OFFICER: (["CS Officer"], None),
-		QA_HEAD: (["CS Department Head", "CS Verifier"], quality),
-		SALES_HEAD: (["CS Department Head", "CS Verifier", "Sales User"], sales),
-		SALES_VERIFIER: (["CS Verifier"], sales),
-		VP: (["CS Vice President"], None),
-		GM: (["CS General Manager"], None),
-		ENGINEER: (["CS Reviewer"], engineering),
-		QUALITY_REVIEWER: (["CS Reviewer"], quality),
-		MATERIALS: (["CS Reviewer"], materials),
-		SALESPERSON: (["CS Officer", "Sales User"], None),
-		STORE: (["Stock User"], None),
-	}
-	for user, (roles, department) in users.items():
-		ensure_user(user, roles, department, password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	STATE.settings(
-		work_start_time="08:00:00",
-		work_end_time="17:30:00",
-		holiday_list=None,
-		vice_president=VP,
-		allow_sales_only_handling=1,
-		require_order_review=0,
-		complaint_departments=[
-			{"complaint_type": "Quality", "department": quality},
-			{"complaint_type": "Service", "department": sales},
-		],
-		review_departments=[
-			{"function": "Engineering", "department": engineering},
-			{"function": "Quality", "department": quality},
-			{"function": "Materials", "department": materials},
-			{"function": "Sales", "department": sales},
-		],
-	)
+def prepare(fixtures):
 	RECORDS.update(make_complaints())
 	RECORDS.update(make_reviews())
 	RECORDS.update(make_property())
-	frappe.db.commit()  # the requests run on their own connections
 
 
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		purge(doctype, name)
-	STATE.restore()
+FIXTURES = Fixtures(
+	departments=[QUALITY, SALES, ENGINEERING, MATERIALS_DEPARTMENT],
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		QA_HEAD: (["CS Department Head", "CS Verifier"], QUALITY),
+		SALES_HEAD: (["CS Department Head", "CS Verifier", "Sales User"], SALES),
+		SALES_VERIFIER: (["CS Verifier"], SALES),
+		VP: ["CS Vice President"],
+		GM: ["CS General Manager"],
+		ENGINEER: (["CS Reviewer"], ENGINEERING),
+		QUALITY_REVIEWER: (["CS Reviewer"], QUALITY),
+		MATERIALS: (["CS Reviewer"], MATERIALS_DEPARTMENT),
+		SALESPERSON: ["CS Officer", "Sales User"],
+		STORE: ["Stock User"],
+	},
+	customers=[CUSTOMER],
+	settings=lambda f: {
+		"work_start_time": "08:00:00",
+		"work_end_time": "17:30:00",
+		"holiday_list": None,
+		"vice_president": VP,
+		"allow_sales_only_handling": 1,
+		"require_order_review": 0,
+		"complaint_departments": [
+			{"complaint_type": "Quality", "department": f.departments[QUALITY]},
+			{"complaint_type": "Service", "department": f.departments[SALES]},
+		],
+		"review_departments": [
+			{"function": "Engineering", "department": f.departments[ENGINEERING]},
+			{"function": "Quality", "department": f.departments[QUALITY]},
+			{"function": "Materials", "department": f.departments[MATERIALS_DEPARTMENT]},
+			{"function": "Sales", "department": f.departments[SALES]},
+		],
+	},
+	prepare=prepare,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def act(user, doc, action):
@@ -132,7 +122,7 @@ def make_complaints() -> dict:
 					**values,
 				}
 			).insert()
-		CREATED.append((doc.doctype, doc.name))
+		record(doc)
 		return doc
 
 	def issued():
@@ -184,7 +174,7 @@ def make_reviews() -> dict:
 				],
 			}
 		).insert()
-		CREATED.append(("Sales Order", order.name))
+		record(order)
 		with as_user(SALESPERSON):
 			review = frappe.get_doc(
 				{
@@ -193,7 +183,7 @@ def make_reviews() -> dict:
 					"customer_requirements": "<p>10 pcs</p>",
 				}
 			).insert()
-			CREATED.append((review.doctype, review.name))
+			record(review)
 			return apply_workflow(review, "Send for Review")
 
 	def conclude(review, user, function):
@@ -220,7 +210,7 @@ def make_reviews() -> dict:
 	approved, changed = approve(new_review()), approve(new_review())
 	with as_user(MATERIALS):  # an internal change is raised by the materials department (003 5.1.5.2 A)
 		internal = changed.raise_change("Resin not available in time", review_rules.INTERNAL_CHANGE)
-	CREATED.append(("Order Review", internal))
+	record("Order Review", internal)
 	draft = conclude(new_review(), SALESPERSON, "Sales")
 	return {
 		"review": draft,
@@ -232,7 +222,7 @@ def make_reviews() -> dict:
 def make_property() -> dict:
 	item = ensure_stock_item("_CS Integrity Resin")
 	with as_user(OFFICER):
-		record = frappe.get_doc(
+		held = frappe.get_doc(
 			{
 				"doctype": "Customer Property",
 				"customer": CUSTOMER,
@@ -246,8 +236,7 @@ def make_property() -> dict:
 				"warehouse": leaf_warehouse(),
 			}
 		).insert()
-	CREATED.append((record.doctype, record.name))
-	return {"property": record}
+	return {"property": record(held)}
 
 
 def stored(doctype: str, name: str) -> str:
@@ -269,7 +258,7 @@ class HostileCase(FrappeTestCase):
 
 	def as_http(self, user) -> HttpUser:
 		if user not in self.http:
-			self.http[user] = HttpUser(user, PASSWORD)
+			self.http[user] = HttpUser(user)
 		return self.http[user]
 
 	def assertRefused(self, key, request):  # noqa: N802 - unittest's naming
@@ -503,12 +492,12 @@ class TestWhatTheRolesMayStillDo(FrappeTestCase):
 
 	def test_request_change_from_the_desk(self):
 		review = frappe.get_doc("Order Review", RECORDS["approved"].name)
-		response = HttpUser(SALESPERSON, PASSWORD).post(
+		response = HttpUser(SALESPERSON).post(
 			REQUEST_CHANGE, {"review": review.name, "reason": "200 more pieces", "origin": "Customer"}
 		)
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		new_version = response.json["message"]
-		CREATED.append(("Order Review", new_version))
+		record("Order Review", new_version)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Order Review", review.name, "docstatus"), 2)
 		self.assertEqual(
@@ -517,7 +506,7 @@ class TestWhatTheRolesMayStillDo(FrappeTestCase):
 
 	def test_vice_president_approves_the_internal_change(self):
 		internal = frappe.get_doc("Order Review", RECORDS["internal"].name)
-		response = HttpUser(VP, PASSWORD).apply_workflow(internal, "Approve Change")
+		response = HttpUser(VP).apply_workflow(internal, "Approve Change")
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Order Review", internal.name, "vp_approved_by"), VP)
@@ -529,7 +518,7 @@ class TestWhatTheRolesMayStillDo(FrappeTestCase):
 		doc = frappe.get_doc("Customer Complaint", RECORDS["issued"].name)
 		rows = [row.as_dict(convert_dates_to_str=True) for row in doc.countermeasures]
 		rows[0]["how"] = "One separator per layer"
-		response = HttpUser(QA_HEAD, PASSWORD).put(doc.doctype, doc.name, {"countermeasures": rows})
+		response = HttpUser(QA_HEAD).put(doc.doctype, doc.name, {"countermeasures": rows})
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(
@@ -542,7 +531,7 @@ class TestWhatTheRolesMayStillDo(FrappeTestCase):
 		doc = frappe.get_doc("Customer Complaint", RECORDS["received"].name)
 		client_copy = doc.as_dict(convert_dates_to_str=True)
 		client_copy["urgency"] = "Urgent"
-		response = HttpUser(MANAGER, PASSWORD).put(doc.doctype, doc.name, client_copy)
+		response = HttpUser(MANAGER).put(doc.doctype, doc.name, client_copy)
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(

@@ -18,19 +18,18 @@ from cs_procedures.cs_procedures.report.key_customer_ranking import key_customer
 from cs_procedures.erpnext_doctypes.customer_360 import customer_360
 from cs_procedures.procedures import grading as rules
 from cs_procedures.testing import (
+	PASSWORD,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	as_user,
 	company,
 	ensure_customer,
 	ensure_user,
-	purge,
 	quote,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Department", "UOM", "Warehouse", "Company"]
 
-PASSWORD = "Grading-Test-2026!"
 MANAGER = "grade.manager@example.com"
 OFFICER = "grade.officer@example.com"
 GM = "grade.gm@example.com"
@@ -48,21 +47,10 @@ LEAD, TWIN1, TWIN2, SMALL, TINY, IDLE = (
 )
 GIVE_ADVICE = "cs_procedures.cs_procedures.doctype.key_account_plan.key_account_plan.give_advice"
 CUSTOMERS = (LEAD, TWIN1, TWIN2, SMALL, TINY, IDLE)
-STATE = SiteState()
 CONTEXT = {}
-CREATED = []  # (doctype, name)
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	for user, roles in {
-		MANAGER: ["CS Manager", "CS Officer", "Sales Manager", "Sales User"],
-		OFFICER: ["CS Officer"],
-		GM: ["CS General Manager"],
-	}.items():
-		ensure_user(user, roles, password=PASSWORD)
-	for customer in CUSTOMERS:
-		ensure_customer(customer)
+def prepare(fixtures):
 	if not frappe.db.exists("Item", ITEM):
 		frappe.get_doc(
 			{
@@ -88,7 +76,7 @@ def setUpModule():
 	frappe.db.set_value(
 		"Customer", {"name": ("in", CUSTOMERS)}, {"cs_grade": None, "cs_grade_year": 0}, update_modified=False
 	)
-	STATE.settings(
+	fixtures.state.settings(
 		grading_company=the_company,
 		grading_method=rules.CUMULATIVE,
 		grade_bands=[],
@@ -103,22 +91,17 @@ def setUpModule():
 	invoice(TINY, -30, year)  # a return: net 50
 	invoice(SMALL, 500, year, submit=False)  # a draft does not count
 	invoice(LEAD, 200, year - 1)  # growth: 400 against 200
-	frappe.db.commit()
 
 
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
+def clean_up(fixtures):
+	"""A draft invoice is deleted here (the tear-down cancels the submitted ones and purges the rest);
+	the grade records of the test years go, the customers' grades and key marks are put back."""
+	for entry in [entry for entry in fixtures.created if entry[0] == "Sales Invoice"]:
+		doc = frappe.get_doc(*entry)
+		if doc.docstatus == 0:
+			doc.delete()
+			fixtures.created.remove(entry)
 	year = CONTEXT.get("year")
-	for doctype, name in reversed(CREATED):
-		if doctype == "Sales Invoice":  # cancelled (as ERPNext keeps them), a draft deleted
-			doc = frappe.get_doc(doctype, name)
-			if doc.docstatus == 1:
-				doc.cancel()
-			elif doc.docstatus == 0:
-				doc.delete()
-		else:
-			purge(doctype, name)
 	if year:
 		for name in frappe.get_all(
 			"Customer Grade Record", filters={"grading_year": ("in", (year, year - 1))}, pluck="name"
@@ -129,7 +112,20 @@ def tearDownModule():
 		bulk.set_values("Customer", CONTEXT["grades_before"])
 	for customer, value in CONTEXT.get("key_before", {}).items():
 		frappe.db.set_value("Customer", customer, "cs_key_customer", value or 0)
-	STATE.restore()
+	frappe.db.commit()  # the tear-down rolls back before it removes the recorded records
+
+
+FIXTURES = Fixtures(
+	users={
+		MANAGER: ["CS Manager", "CS Officer", "Sales Manager", "Sales User"],
+		OFFICER: ["CS Officer"],
+		GM: ["CS General Manager"],
+	},
+	customers=CUSTOMERS,
+	prepare=prepare,
+	clean_up=clean_up,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def test_year(the_company: str) -> int:
@@ -172,7 +168,7 @@ def invoice(customer: str, amount: float, year: int, submit: bool = True):
 	doc.insert()
 	if submit:
 		doc.submit()
-	CREATED.append(("Sales Invoice", doc.name))
+	FIXTURES.record(doc)
 	return doc
 
 
@@ -190,7 +186,7 @@ class TestCustomerGrades(FrappeTestCase):
 
 	def user(self, user):
 		if user not in self.http:
-			self.http[user] = HttpUser(user, PASSWORD)
+			self.http[user] = HttpUser(user)
 		return self.http[user]
 
 	def grade(self):
@@ -228,7 +224,7 @@ class TestCustomerGrades(FrappeTestCase):
 		)
 
 	def test_2_method_and_bands_are_settings(self):
-		STATE.settings(
+		FIXTURES.state.settings(
 			grading_method=rules.OF_LARGEST,
 			grade_bands=[{"grade": "A", "min_share": 50}, {"grade": "C", "min_share": 0}],
 		)
@@ -239,10 +235,12 @@ class TestCustomerGrades(FrappeTestCase):
 			self.assertEqual(record(TWIN2).grade, "A")
 			self.assertEqual(record(SMALL).grade, "C")
 			with self.assertRaises(frappe.ValidationError):
-				STATE.settings(grade_bands=[{"grade": "A", "min_share": 50}, {"grade": "B", "min_share": 10}])
+				FIXTURES.state.settings(
+					grade_bands=[{"grade": "A", "min_share": 50}, {"grade": "B", "min_share": 10}]
+				)
 		finally:
 			frappe.db.rollback()
-			STATE.settings(grading_method=rules.CUMULATIVE, grade_bands=[])
+			FIXTURES.state.settings(grading_method=rules.CUMULATIVE, grade_bands=[])
 			self.grade()
 
 	def test_3_grades_cannot_be_forged(self):
@@ -297,7 +295,7 @@ class TestCustomerGrades(FrappeTestCase):
 		response = self.user(MANAGER).post("frappe.client.insert", {"doc": change})
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		name = response.json["message"]["name"]
-		CREATED.append(("Customer Grade Change", name))
+		FIXTURES.record("Customer Grade Change", name)
 		frappe.db.rollback()
 		doc = frappe.get_doc("Customer Grade Change", name)
 		self.assertEqual((doc.previous_grade, doc.requested_by, doc.annual_sales), ("E", MANAGER, 150))
@@ -337,7 +335,7 @@ class TestCustomerGrades(FrappeTestCase):
 	def test_4b_by_default_another_cs_manager_approves(self):
 		"""000 I-2.1 / 002 ch7 §11: the CS manager (业务部) approves, never the one who asked."""
 		ensure_user(MANAGER_2, ["CS Manager"], password=PASSWORD)
-		STATE.settings(grade_change_approver="CS Manager")
+		FIXTURES.state.settings(grade_change_approver="CS Manager")
 		try:
 			self.grade()
 			frappe.db.commit()
@@ -352,7 +350,7 @@ class TestCustomerGrades(FrappeTestCase):
 			response = self.user(MANAGER).post("frappe.client.insert", {"doc": change})
 			self.assertEqual(response.status_code, 200, response.text[-300:])
 			name = response.json["message"]["name"]
-			CREATED.append(("Customer Grade Change", name))
+			FIXTURES.record("Customer Grade Change", name)
 			frappe.db.rollback()
 			doc = frappe.get_doc("Customer Grade Change", name).as_dict(convert_dates_to_str=True)
 			for user in (MANAGER, GM):  # not the requester, and not the general manager any more
@@ -364,12 +362,12 @@ class TestCustomerGrades(FrappeTestCase):
 			self.assertEqual(frappe.db.get_value("Customer Grade Change", name, "approved_by"), MANAGER_2)
 			self.assertEqual(record(IDLE).grade, "C")
 		finally:
-			STATE.settings(grade_change_approver="CS General Manager")
+			FIXTURES.state.settings(grade_change_approver="CS General Manager")
 
 	def test_5_a_new_customer_is_rated_by_the_manager(self):
 		year = CONTEXT["year"]
 		new = ensure_customer("_CS Grade Newcomer")
-		CREATED.append(("Customer", new))
+		FIXTURES.record("Customer", new)
 		with as_user(MANAGER):
 			change = frappe.get_doc(
 				{
@@ -381,7 +379,7 @@ class TestCustomerGrades(FrappeTestCase):
 					"strategy": "Quarterly visits",
 				}
 			).insert()
-		CREATED.append(("Customer Grade Change", change.name))
+		FIXTURES.record(change)
 		with as_user(GM):
 			change.submit()
 		stored = record(new, year - 1)
@@ -405,7 +403,7 @@ class TestCustomerGrades(FrappeTestCase):
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		with as_user(MANAGER):
 			doc = frappe.get_doc(plan).insert()
-			CREATED.append(("Key Account Plan", doc.name))
+			FIXTURES.record(doc)
 			self.assertEqual((doc.previous_year_sales, doc.grade), (200, "D"))
 			doc.submit()
 		frappe.db.commit()

@@ -12,7 +12,7 @@ from cs_procedures.cs_procedures.doctype.customer_property.customer_property imp
 )
 from cs_procedures.cs_procedures.doctype.customer_property.scheduled import remind_lots_stored_a_year
 from cs_procedures.procedures import property as rules
-from cs_procedures.testing import as_user, ensure_customer, ensure_stock_item, ensure_user, leaf_warehouse
+from cs_procedures.testing import Fixtures, as_user, leaf_warehouse
 
 # the links are created by the tests themselves, not from ERPNext's test records
 test_ignore = ["Item", "Quality Inspection", "Warehouse", "UOM", "Contact", "Department"]
@@ -25,14 +25,17 @@ CUSTOMER = "_CS Test Property Customer"
 ITEM = "_CS Test Customer Resin"
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	ensure_user(STORE_KEEPER, ["Stock User"])
-	ensure_user(INSPECTOR, ["Quality Manager"])
-	ensure_user(OFFICER, ["CS Officer"])
-	ensure_user(MANAGER, ["CS Manager"])
-	ensure_customer(CUSTOMER)
-	ensure_stock_item(ITEM)
+FIXTURES = Fixtures(
+	users={
+		STORE_KEEPER: ["Stock User"],
+		INSPECTOR: ["Quality Manager"],
+		OFFICER: ["CS Officer"],
+		MANAGER: ["CS Manager"],
+	},
+	customers=[CUSTOMER],
+	items=[ITEM],
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def new_property(received_on=None, **values):

@@ -10,57 +10,40 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, now_datetime, today
 
 from cs_procedures.procedures import property as rules
-from cs_procedures.testing import (
-	HttpUser,
-	SiteState,
-	as_user,
-	ensure_customer,
-	ensure_department,
-	ensure_stock_item,
-	ensure_user,
-	leaf_warehouse,
-	purge,
-)
+from cs_procedures.testing import Fixtures, HttpUser, as_user, leaf_warehouse
 
 test_ignore = ["Item", "Warehouse", "UOM", "Customer", "Contact", "Department"]
 
-PASSWORD = "Property-Flow-2026!"
 STORE = "pw.store@example.com"  # the warehouse (仓库)
 QC = "pw.qc@example.com"  # incoming inspection (品管)
 OFFICER = "pw.officer@example.com"  # marketing / customer service (市场部)
 MATERIALS_HEAD = "pw.materials.head@example.com"  # head of the materials department (资材部)
+MATERIALS = "CS Flow Materials"  # their department
 CUSTOMER = "_CS Property Flow Customer"
 ITEM = "_CS Property Flow Resin"
 DOCTYPE = "Customer Property"
-STATE = SiteState()
-CREATED = []
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	materials = ensure_department("CS Flow Materials")
-	ensure_user(STORE, ["Stock User"], password=PASSWORD)
-	ensure_user(QC, ["Quality Manager"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(MATERIALS_HEAD, ["CS Department Head"], materials, password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	ensure_stock_item(ITEM)
-	STATE.settings(review_departments=[{"function": "Materials", "department": materials}])
-	frappe.db.commit()
-
-
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for name in CREATED:
-		purge(DOCTYPE, name)
-	STATE.restore()
+FIXTURES = Fixtures(
+	users={
+		STORE: ["Stock User"],
+		QC: ["Quality Manager"],
+		OFFICER: ["CS Officer"],
+		MATERIALS_HEAD: (["CS Department Head"], MATERIALS),
+	},
+	customers=[CUSTOMER],
+	departments=[MATERIALS],
+	items=[ITEM],
+	settings=lambda f: {
+		"review_departments": [{"function": "Materials", "department": f.departments[MATERIALS]}]
+	},
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def new_lot(**values) -> str:
 	"""A lot the warehouse signed for (committed: the requests must see it)."""
 	with as_user(STORE):
-		record = frappe.get_doc(
+		lot = frappe.get_doc(
 			{
 				"doctype": DOCTYPE,
 				"customer": CUSTOMER,
@@ -75,9 +58,9 @@ def new_lot(**values) -> str:
 				**values,
 			}
 		).insert()
-	CREATED.append(record.name)
+	record(DOCTYPE, lot.name)
 	frappe.db.commit()
-	return record.name
+	return lot.name
 
 
 def stored(name: str) -> frappe._dict:
@@ -100,7 +83,7 @@ class TestPropertyWorkflowOverHttp(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.http = {user: HttpUser(user, PASSWORD) for user in (STORE, QC, OFFICER, MATERIALS_HEAD)}
+		cls.http = {user: HttpUser(user) for user in (STORE, QC, OFFICER, MATERIALS_HEAD)}
 
 	def act(self, user: str, name: str, action: str, state: str):
 		response = self.http[user].apply_workflow(stored(name), action)

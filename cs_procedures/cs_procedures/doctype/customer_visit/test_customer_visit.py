@@ -7,19 +7,10 @@ from frappe.utils import add_days, getdate, today
 from cs_procedures.cs_procedures.doctype.customer_visit import scheduled
 from cs_procedures.cs_procedures.doctype.customer_visit.visits_site import GRADE_FIELD
 from cs_procedures.procedures import visits as rules
-from cs_procedures.testing import (
-	HttpUser,
-	SiteState,
-	as_user,
-	ensure_customer,
-	ensure_department,
-	ensure_user,
-	purge,
-)
+from cs_procedures.testing import Fixtures, HttpUser, as_user, purge
 
 test_ignore = ["Customer", "Contact", "Department", "Event"]
 
-PASSWORD = "Visit-Test-2026!"
 MANAGER = "visit.manager@example.com"
 OFFICER = "visit.officer@example.com"
 OTHER_OFFICER = "visit.officer2@example.com"
@@ -28,37 +19,36 @@ PLANNED = "_CS Visit Planned Customer"
 UNPLANNED = "_CS Visit Unplanned Customer"
 OVERDUE = "_CS Visit Overdue Customer"
 MAKE_COMPLAINT = "cs_procedures.cs_procedures.doctype.customer_visit.customer_visit.make_complaint"
-STATE = SiteState()
-CREATED = []  # (doctype, name), removed at the end
+SALES = "CS Visit Sales"
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	department = ensure_department("CS Visit Sales")
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(OTHER_OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(HEAD, ["CS Department Head"], department, password=PASSWORD)
-	for customer in (PLANNED, UNPLANNED, OVERDUE):
-		ensure_customer(customer)
-	STATE.settings(
-		visit_intervals=[{"grade": "A", "interval_days": 30}, {"grade": "B", "interval_days": 60}],
-		default_visit_interval_days=90,
-		visit_plan_tolerance_days=3,
-	)
-	frappe.db.commit()
-
-
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
+def delete_plan_events(fixtures):
+	"""The calendar events an approved plan made go with the plan."""
+	for doctype, name in fixtures.created:
 		if doctype == "Customer Visit Plan":
 			for event in frappe.get_all("Customer Visit Plan Item", {"parent": name}, pluck="event"):
 				if event:
 					frappe.delete_doc("Event", event, force=True, ignore_permissions=True)
-		purge(doctype, name)
-	STATE.restore()
+
+
+FIXTURES = Fixtures(
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		OTHER_OFFICER: ["CS Officer"],
+		HEAD: (["CS Department Head"], SALES),
+	},
+	customers=[PLANNED, UNPLANNED, OVERDUE],
+	departments=[SALES],
+	settings={
+		"visit_intervals": [{"grade": "A", "interval_days": 30}, {"grade": "B", "interval_days": 60}],
+		"default_visit_interval_days": 90,
+		"visit_plan_tolerance_days": 3,
+	},
+	clean_up=delete_plan_events,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def ok(response):
@@ -71,7 +61,7 @@ class VisitTestCase(FrappeTestCase):
 
 	def as_http(self, user) -> HttpUser:
 		if user not in self.http:
-			self.http[user] = HttpUser(user, PASSWORD)
+			self.http[user] = HttpUser(user)
 		return self.http[user]
 
 	def assertRefused(self, response):  # noqa: N802
@@ -91,7 +81,7 @@ class VisitTestCase(FrappeTestCase):
 					],
 				}
 			).insert()
-		CREATED.append(("Customer Visit Plan", plan.name))
+		record(plan)
 		frappe.db.commit()
 		return plan
 
@@ -108,7 +98,7 @@ class VisitTestCase(FrappeTestCase):
 					**values,
 				}
 			).insert()
-		CREATED.append(("Customer Visit", visit.name))
+		record(visit)
 		frappe.db.commit()
 		return visit
 
@@ -319,7 +309,7 @@ class TestVisitRecord(VisitTestCase):
 		self.assertIn("Labels", complaint["description"])
 		complaint.update({"complaint_type": "Quality"})
 		saved = ok(officer.post("frappe.client.insert", {"doc": complaint}))
-		CREATED.append(("Customer Complaint", saved["name"]))
+		record("Customer Complaint", saved["name"])
 		frappe.db.rollback()
 		self.assertEqual(
 			frappe.db.get_value("Customer Complaint", saved["name"], "customer_visit"), visit.name

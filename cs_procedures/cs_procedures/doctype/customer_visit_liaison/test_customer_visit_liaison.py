@@ -5,38 +5,34 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
-from cs_procedures.testing import HttpUser, as_user, ensure_customer, ensure_department, ensure_user, purge
+from cs_procedures.testing import Fixtures, HttpUser, as_user, ensure_customer
 
 test_ignore = ["Customer", "Contact", "Department"]
 
-PASSWORD = "Liaison-Test-2026!"
 MANAGER = "liaison.manager@example.com"
 OFFICER = "liaison.officer@example.com"
 QA_HEAD = "liaison.qa.head@example.com"
 PRODUCTION_HEAD = "liaison.production.head@example.com"
 CUSTOMER = "_CS Liaison Customer"
 ACKNOWLEDGE = "cs_procedures.cs_procedures.doctype.customer_visit_liaison.customer_visit_liaison.acknowledge"
-CREATED = []
-DEPARTMENTS = {}
+DEPARTMENT_NAMES = {"quality": "CS Liaison Quality", "production": "CS Liaison Production"}
+FIXTURES = Fixtures(
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		QA_HEAD: (["CS Department Head"], DEPARTMENT_NAMES["quality"]),
+		PRODUCTION_HEAD: (["CS Department Head"], DEPARTMENT_NAMES["production"]),
+	},
+	customers=[CUSTOMER],
+	departments=list(DEPARTMENT_NAMES.values()),
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	DEPARTMENTS["quality"] = ensure_department("CS Liaison Quality")
-	DEPARTMENTS["production"] = ensure_department("CS Liaison Production")
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(QA_HEAD, ["CS Department Head"], DEPARTMENTS["quality"], password=PASSWORD)
-	ensure_user(PRODUCTION_HEAD, ["CS Department Head"], DEPARTMENTS["production"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	frappe.db.commit()
-
-
-def tearDownModule():
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	for doctype, name in reversed(CREATED):
-		purge(doctype, name)
+def department(key: str) -> str:
+	"""The Department record of the module's "quality" or "production" department."""
+	return FIXTURES.departments[DEPARTMENT_NAMES[key]]
 
 
 def ok(response):
@@ -53,8 +49,8 @@ def liaison_doc(**values):
 		"arrival": str(frappe.utils.add_to_date(arrival, days=3)),
 		"organiser": OFFICER,
 		"departments": [
-			{"department": DEPARTMENTS["quality"], "preparation": "Inspection records <b>2026</b>"},
-			{"department": DEPARTMENTS["production"], "preparation": "Line tour"},
+			{"department": department("quality"), "preparation": "Inspection records <b>2026</b>"},
+			{"department": department("production"), "preparation": "Line tour"},
 		],
 		**values,
 	}
@@ -65,7 +61,7 @@ class LiaisonCase(FrappeTestCase):
 
 	def as_http(self, user) -> HttpUser:
 		if user not in self.http:
-			self.http[user] = HttpUser(user, PASSWORD)
+			self.http[user] = HttpUser(user)
 		return self.http[user]
 
 	def assertRefused(self, response):  # noqa: N802
@@ -79,13 +75,13 @@ class LiaisonCase(FrappeTestCase):
 	def issued_liaison(self):
 		with as_user(OFFICER):
 			doc = frappe.get_doc(liaison_doc()).insert()
-			CREATED.append((doc.doctype, doc.name))
+			record(doc)
 			doc.submit()
 		frappe.db.commit()
 		return doc
 
-	def row_of(self, doc, department):
-		return next(row for row in doc.departments if row.department == DEPARTMENTS[department])
+	def row_of(self, doc, key):
+		return next(row for row in doc.departments if row.department == department(key))
 
 
 class TestLiaison(LiaisonCase):
@@ -143,12 +139,12 @@ class TestLiaison(LiaisonCase):
 						{
 							"decision": "Audit report",
 							"assigned_to": MANAGER,
-							"department": DEPARTMENTS["quality"],
+							"department": department("quality"),
 						},
 					],
 				}
 			).insert()
-			CREATED.append((memo.doctype, memo.name))
+			record(memo)
 		frappe.db.commit()
 		self.assertRefused(
 			officer.post("frappe.client.submit", {"doc": memo.as_dict(convert_dates_to_str=True)})
@@ -213,7 +209,7 @@ class TestVisitorSurvey(LiaisonCase):
 		make = "cs_procedures.cs_procedures.doctype.customer_visit_liaison.customer_visit_liaison.make_visitor_survey"
 		with as_user(OFFICER):
 			draft = frappe.get_doc(liaison_doc()).insert()
-		CREATED.append((draft.doctype, draft.name))
+		record(draft)
 		frappe.db.commit()
 		self.assertRefused(self.as_http(OFFICER).post(make, {"liaison": draft.name}))  # not issued yet
 		liaison = self.issued_liaison()
@@ -222,9 +218,9 @@ class TestVisitorSurvey(LiaisonCase):
 		self.assertEqual(ok(self.as_http(MANAGER).post(make, {"liaison": liaison.name})), campaign)  # once
 		frappe.db.rollback()
 		doc = frappe.get_doc("Satisfaction Survey Campaign", campaign)
-		CREATED.append((doc.doctype, doc.name))
+		record(doc)
 		for response in frappe.get_all("Satisfaction Survey Response", {"campaign": campaign}, pluck="name"):
-			CREATED.append(("Satisfaction Survey Response", response))
+			record("Satisfaction Survey Response", response)
 		self.assertEqual(doc.template, VISITOR_SURVEY["template_name"])
 		self.assertEqual([row.customer for row in doc.customers], [CUSTOMER])
 		self.assertEqual((doc.status, doc.survey_method, doc.follower), ("Sent", "Visit", OFFICER))

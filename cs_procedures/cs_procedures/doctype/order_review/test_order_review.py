@@ -9,16 +9,7 @@ from frappe.utils import add_days, getdate
 
 from cs_procedures.cs_procedures.doctype.order_review.order_review import make_order_review
 from cs_procedures.procedures import order_review as rules
-from cs_procedures.testing import (
-	DEMO_ITEM,
-	HttpUser,
-	SiteState,
-	as_user,
-	company,
-	ensure_customer,
-	ensure_department,
-	ensure_user,
-)
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company
 
 test_ignore = ["Sales Order", "Department", "Customer"]
 
@@ -29,31 +20,28 @@ QUALITY = "review.quality@example.com"
 MATERIALS = "review.materials@example.com"
 GM = "review.gm@example.com"
 VP = "review.vp@example.com"
-PASSWORD = "Order-Review-2026!"
-STATE = SiteState()
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	departments = {f: ensure_department(f"CS Review {f}") for f in rules.ASPECTS}
-	# the salesperson reads the Sales Order
-	ensure_user(SALES, ["CS Officer", "Sales User"], password=PASSWORD)
-	ensure_user(ENGINEER, ["CS Reviewer"], departments["Engineering"], password=PASSWORD)
-	ensure_user(QUALITY, ["CS Reviewer"], departments["Quality"], password=PASSWORD)
-	ensure_user(MATERIALS, ["CS Reviewer"], departments["Materials"], password=PASSWORD)
-	ensure_user(GM, ["CS General Manager"], password=PASSWORD)
-	ensure_user(VP, ["CS Vice President"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	STATE.settings(
-		review_departments=[{"function": f, "department": d} for f, d in departments.items()],
-		require_order_review=1,
-		vice_president=VP,  # whatever vice president the site names: this module's gets the to-do
-	)
-	frappe.db.commit()  # the module's fixtures outlive each test's rollback
-
-
-def tearDownModule():
-	STATE.restore()
+DEPARTMENT_NAMES = {function: f"CS Review {function}" for function in rules.ASPECTS}  # function -> its name
+FIXTURES = Fixtures(
+	users={
+		SALES: ["CS Officer", "Sales User"],  # the salesperson reads the Sales Order
+		ENGINEER: (["CS Reviewer"], DEPARTMENT_NAMES["Engineering"]),
+		QUALITY: (["CS Reviewer"], DEPARTMENT_NAMES["Quality"]),
+		MATERIALS: (["CS Reviewer"], DEPARTMENT_NAMES["Materials"]),
+		GM: ["CS General Manager"],
+		VP: ["CS Vice President"],
+	},
+	customers=[CUSTOMER],
+	departments=list(DEPARTMENT_NAMES.values()),
+	settings=lambda f: {
+		"review_departments": [
+			{"function": function, "department": f.departments[name]}
+			for function, name in DEPARTMENT_NAMES.items()
+		],
+		"require_order_review": 1,
+		"vice_president": VP,  # whatever vice president the site names: this module's gets the to-do
+	},
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def new_sales_order():
@@ -250,7 +238,7 @@ class TestOrderReviewOverHttp(FrappeTestCase):
 			review = make_order_review(order.name).insert()
 		frappe.db.commit()
 		try:
-			sales, gm = HttpUser(SALES, PASSWORD), HttpUser(GM, PASSWORD)
+			sales, gm = HttpUser(SALES), HttpUser(GM)
 			for user, values in (
 				(sales, {"workflow_state": rules.AWAITING_GM}),
 				(sales, {"workflow_state": rules.APPROVED_STATE}),

@@ -14,52 +14,39 @@ from cs_procedures.cs_procedures.doctype.return_request.return_request import (
 	make_from_complaint,
 	make_return_delivery_note,
 )
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	count_returns,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring import count_returns
 from cs_procedures.procedures import after_sales as rules
-from cs_procedures.testing import (
-	DEMO_ITEM,
-	HttpUser,
-	SiteState,
-	as_user,
-	ensure_customer,
-	ensure_user,
-	make_delivery_note,
-	remove_committed,
-)
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, make_delivery_note
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
 
-PASSWORD = "Returns-Test-2026!"
 MANAGER = "rr.manager@example.com"
 OFFICER = "rr.officer@example.com"
 STORE = "rr.store@example.com"
 CUSTOMER = "_CS Returns Customer"
 OTHER = "_CS Returns Other Customer"
-STATE = SiteState()
 SHARED = {}
-CREATED = []  # (doctype, name) committed by this module, removed at its end
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_user(STORE, ["Stock User", "Accounts User", "Sales User"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	ensure_customer(OTHER)
-	STATE.settings(returns_need_approval=0)
+def prepare(fixtures):
+	"""The deliveries (and the invoice) every request of the module returns goods from."""
 	SHARED["delivery"] = make_delivery_note(CUSTOMER, 10)
 	SHARED["other_delivery"] = make_delivery_note(OTHER, 4)
 	SHARED["invoice"] = make_invoice(SHARED["delivery"])
-	frappe.db.commit()  # the HTTP requests run on their own connections
 
 
-def tearDownModule():
-	remove_committed(CREATED)
-	STATE.restore()
-	frappe.db.commit()
+FIXTURES = Fixtures(
+	users={
+		MANAGER: ["CS Manager", "CS Officer"],
+		OFFICER: ["CS Officer"],
+		STORE: ["Stock User", "Accounts User", "Sales User"],
+	},
+	customers=[CUSTOMER, OTHER],
+	settings={"returns_need_approval": 0},
+	prepare=prepare,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def make_invoice(delivery):
@@ -90,7 +77,7 @@ def new_complaint(customer=CUSTOMER, delivery=None):
 				"customer_required_by": add_days(now_datetime(), 14),
 			}
 		).insert()
-	CREATED.append((doc.doctype, doc.name))
+	record(doc)
 	return doc
 
 
@@ -101,7 +88,7 @@ def new_request(complaint=None, **values):
 		doc = make_from_complaint(complaint.name)
 		doc.update(values)
 		doc.insert()
-	CREATED.append((doc.doctype, doc.name))
+	record(doc)
 	return doc
 
 
@@ -125,7 +112,7 @@ def approved_request(approved_qty=None, **values):
 class TestReturnRequest(FrappeTestCase):
 	def http(self, user) -> HttpUser:
 		frappe.db.commit()
-		return HttpUser(user, PASSWORD)
+		return HttpUser(user)
 
 	def assertRefused(self, response, status=(403, 417)):  # noqa: N802 - unittest's naming
 		self.assertIn(response.status_code, status, response.text[-400:])
@@ -216,7 +203,7 @@ class TestReturnRequest(FrappeTestCase):
 		saved = store.post("frappe.client.insert", {"doc": doc})
 		self.assertEqual(saved.status_code, 200, saved.text[-400:])
 		returned = saved.json["message"]
-		CREATED.append(("Delivery Note", returned["name"]))
+		record("Delivery Note", returned["name"])
 		submitted = store.post("frappe.client.submit", {"doc": returned})
 		self.assertEqual(submitted.status_code, 200, submitted.text[-400:])
 
@@ -226,7 +213,7 @@ class TestReturnRequest(FrappeTestCase):
 		complaint = frappe.get_doc("Customer Complaint", request.customer_complaint)
 		self.assertEqual(complaint.return_delivery_note, returned["name"])
 		# the customer follows it on the portal's complaint page
-		from cs_procedures.portal import complaint_view
+		from cs_procedures.cs_procedures.doctype.customer_complaint.portal_views import complaint_view
 
 		self.assertEqual(
 			[(r.name, r.state_words) for r in complaint_view(complaint.name).returns],
@@ -262,7 +249,7 @@ class TestReturnRequest(FrappeTestCase):
 		note.items[0].qty = -2
 		note.insert()
 		note.submit()
-		CREATED.append(("Sales Invoice", note.name))
+		record(note)
 		request.reload()
 		self.assertEqual((request.credited_qty, request.returned_qty), (2, 0))
 
@@ -284,7 +271,7 @@ class TestReturnRequest(FrappeTestCase):
 	def test_setting_requires_an_approved_request(self):
 		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 
-		STATE.settings(returns_need_approval=1)
+		FIXTURES.state.settings(returns_need_approval=1)
 		try:
 			plain = make_sales_return(SHARED["delivery"].name)
 			plain.items[0].qty = -1
@@ -301,4 +288,4 @@ class TestReturnRequest(FrappeTestCase):
 			with self.assertRaisesRegex(frappe.ValidationError, "return request approved"):
 				note.insert()
 		finally:
-			STATE.settings(returns_need_approval=0)
+			FIXTURES.state.settings(returns_need_approval=0)

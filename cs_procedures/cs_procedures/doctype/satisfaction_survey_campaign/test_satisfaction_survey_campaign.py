@@ -11,14 +11,14 @@ from frappe.utils import add_days, getdate, now_datetime
 from werkzeug.test import Client
 
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as tasks
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign import (
-	approve_actions,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement import approve_actions
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfaction_survey_response import (
 	hash_token,
 	link_token,
 )
 from cs_procedures.testing import (
+	PASSWORD,
+	Fixtures,
 	SiteState,
 	as_user,
 	ensure_customer,
@@ -27,6 +27,7 @@ from cs_procedures.testing import (
 	make_delivery_note,
 	make_return,
 	new_survey_campaign,
+	routing_to,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -34,43 +35,42 @@ test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 ALPHA, BETA, GAMMA = "_CS Survey Alpha", "_CS Survey Beta", "_CS Survey Gamma"
 ALPHA_MAIL, BETA_MAIL = "buyer@alpha.example", "buyer@beta.example"
 BETA_PORTAL_USER = "portal@beta.example"
-PASSWORD = "Survey-Test-2026!"
 TEMPLATE = "Customer Satisfaction Survey"
 QA_HEAD = "survey.qa.head@example.com"
 OTHER_VERIFIER = "survey.other.verifier@example.com"
-STATE = SiteState()
+QUALITY = "CS Survey Quality"
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
+def quality_routing(fixtures) -> dict:
+	"""Quality complaints go to the module's quality department, the other routes stay as they are."""
+	return {
+		"complaint_departments": routing_to("Quality", fixtures.departments[QUALITY]),
+		"survey_reminder_days": "7,14",
+		"survey_schedules": [],
+	}
+
+
+def prepare(fixtures):
 	from cs_procedures.install import create_default_survey_template, create_survey_email_template
 
 	create_default_survey_template()
 	create_survey_email_template()
-	qa = ensure_department("CS Survey Quality")
-	ensure_user(QA_HEAD, ["CS Department Head", "CS Verifier"], qa)
-	routing = [
-		row.as_dict()
-		for row in frappe.get_single("CS Settings").complaint_departments
-		if row.complaint_type != "Quality"
-	]
-	STATE.settings(
-		complaint_departments=[*routing, {"complaint_type": "Quality", "department": qa}],
-		survey_reminder_days="7,14",
-		survey_schedules=[],
-	)
-	if not frappe.db.exists("User", BETA_PORTAL_USER):
-		ensure_user(BETA_PORTAL_USER, ["Customer"], user_type="Website User")
-		user = frappe.get_doc("User", BETA_PORTAL_USER)
-		user.new_password = PASSWORD
-		user.save()
-	ensure_customer(ALPHA, ALPHA_MAIL)
-	ensure_customer(BETA, BETA_MAIL, user=BETA_PORTAL_USER)
-	ensure_customer(GAMMA)
-	STATE.outgoing_email(True)  # whatever other suites left as the default account
+	ensure_customer(ALPHA, ALPHA_MAIL)  # their contacts, with the e-mail the invitations go to
+	ensure_customer(BETA, BETA_MAIL)
+	fixtures.state.outgoing_email(True)  # whatever other suites left as the default account
 	remove_leftovers()
 	frappe.cache.delete_keys("rl:cs_procedures.www.survey.submit")  # the portal's rate limit, per address
-	frappe.db.commit()  # the portal requests run on their own connection
+
+
+FIXTURES = Fixtures(
+	users={QA_HEAD: (["CS Department Head", "CS Verifier"], QUALITY)},
+	departments=[QUALITY],
+	customers=[ALPHA, BETA, GAMMA],
+	portal_users={BETA_PORTAL_USER: BETA},
+	settings=quality_routing,
+	prepare=prepare,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def remove_leftovers():
@@ -100,10 +100,6 @@ def remove_leftovers():
 	):
 		frappe.db.delete("Email Queue Recipient", {"parent": mail})
 		frappe.db.delete("Email Queue", mail)
-
-
-def tearDownModule():
-	STATE.restore()
 
 
 def new_campaign(**values):

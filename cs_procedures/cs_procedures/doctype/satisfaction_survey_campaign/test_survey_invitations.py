@@ -24,7 +24,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	hash_token,
 	link_token,
 )
-from cs_procedures.testing import SiteState, ensure_customer, new_survey_campaign
+from cs_procedures.testing import Fixtures, ensure_customer, new_survey_campaign
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
@@ -34,30 +34,34 @@ MAILS = {ALPHA: "alpha@invite.example", BETA: "beta@invite.example", DELTA: "del
 CUSTOMERS = (ALPHA, BETA, GAMMA, DELTA)  # Gamma has no e-mail: a phone survey
 TITLE = "Invitation test campaign"
 TEMPLATE = "Customer Satisfaction Survey"
-STATE = SiteState()
 # per-contact values: everything else of a bulk-written response is the first (saved) one's
 CONTACT_FIELDS = {"name", "customer", "customer_name", "contact", "email", "token_hash"}
 STAMPS = {"creation", "modified", "invitation_sent_on"}
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
+def prepare(fixtures):
 	from cs_procedures.install import create_default_survey_template, create_survey_email_template
 
 	create_default_survey_template()
 	create_survey_email_template()
-	STATE.settings(survey_schedules=[], survey_reminder_days="7,14")
-	for customer in CUSTOMERS:
-		ensure_customer(customer, MAILS.get(customer))
-	STATE.outgoing_email(True)
+	for customer, mail in MAILS.items():
+		ensure_customer(customer, mail)  # a contact with the e-mail the invitation goes to
+	fixtures.state.outgoing_email(True)
 	remove_leftovers()
-	frappe.db.commit()
 
 
-def tearDownModule():
+def clean_up(fixtures):
 	remove_leftovers()
 	frappe.db.set_value("Customer", {"name": ("in", CUSTOMERS)}, "cs_key_customer", 0)
-	STATE.restore()
+
+
+FIXTURES = Fixtures(
+	customers=CUSTOMERS,
+	settings={"survey_schedules": [], "survey_reminder_days": "7,14"},
+	prepare=prepare,
+	clean_up=clean_up,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def remove_leftovers():
@@ -446,7 +450,7 @@ class TestSurveyInvitations(FrappeTestCase):
 
 	def test_overlapping_scheduled_runs_create_one_campaign(self):
 		frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 1)
-		STATE.settings(
+		FIXTURES.state.settings(
 			survey_schedules=[
 				{
 					"frequency": "Every December",
@@ -485,7 +489,7 @@ class TestSurveyInvitations(FrappeTestCase):
 			self.assertEqual(frappe.db.count("Error Log", failed), errors)
 		finally:
 			frappe.db.set_value("Customer", ALPHA, "cs_key_customer", 0)
-			STATE.settings(survey_schedules=[])
+			FIXTURES.state.settings(survey_schedules=[])
 			frappe.db.commit()
 
 

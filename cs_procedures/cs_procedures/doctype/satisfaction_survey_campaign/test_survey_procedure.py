@@ -16,14 +16,16 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime
 
 from cs_procedures.testing import (
+	PASSWORD,
+	Fixtures,
 	HttpUser,
 	SiteState,
 	ensure_customer,
-	ensure_department,
 	ensure_user,
 	make_delivery_note,
 	make_return,
 	new_survey_campaign,
+	routing_to,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -37,7 +39,6 @@ DELTA_BUYER, DELTA_QA, EPSILON_MAIL = (
 	"qa@proc-delta.example",
 	"buyer@proc-eps.example",
 )
-PASSWORD = "Survey-Procedure-2026!"
 MANAGER, OFFICER = "proc.manager@cs-proc.example", "proc.officer@cs-proc.example"
 QA_HEAD = "proc.qa.head@cs-proc.example"
 GM = "proc.gm@cs-proc.example"
@@ -45,11 +46,19 @@ QUALITY_QUESTION = "Our products meet your quality requirements"
 DELIVERY_QUESTION = "Deliveries arrive on time and in the right quantity"
 RESPONSE, CAMPAIGN, ACTION = "Satisfaction Survey Response", "Satisfaction Survey Campaign", "Quality Action"
 MODULE = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign."
-STATE = SiteState()
+QUALITY = "CS Proc Quality"
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
+def quality_routing(fixtures) -> dict:
+	"""Quality complaints go to the module's quality department, the other routes stay as they are."""
+	return {
+		"complaint_departments": routing_to("Quality", fixtures.departments[QUALITY]),
+		"survey_reminder_days": "7,14",
+		"survey_schedules": [],
+	}
+
+
+def prepare(fixtures):
 	from cs_procedures.install import (
 		create_default_survey_template,
 		create_improvement_reply_template,
@@ -59,34 +68,26 @@ def setUpModule():
 	create_default_survey_template()
 	create_survey_email_template()
 	create_improvement_reply_template()
-	quality = ensure_department("CS Proc Quality")
-	ensure_user(QA_HEAD, ["CS Department Head"], quality, password=PASSWORD)
-	ensure_user(MANAGER, ["CS Manager"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	routing = [
-		row.as_dict()
-		for row in frappe.get_single("CS Settings").complaint_departments
-		if row.complaint_type != "Quality"
-	]
-	STATE.settings(
-		complaint_departments=[*routing, {"complaint_type": "Quality", "department": quality}],
-		survey_reminder_days="7,14",
-		survey_schedules=[],
-	)
 	ensure_customer(DELTA, DELTA_BUYER)
 	ensure_customer(DELTA, DELTA_QA)  # a second contact of the same customer
 	ensure_customer(EPSILON, EPSILON_MAIL)
-	ensure_customer(ZETA)
-	ensure_customer(ETA)
-	STATE.outgoing_email(True)
+	fixtures.state.outgoing_email(True)
 	remove_leftovers()
-	frappe.db.commit()  # the requests run on their own connection
 
 
-def tearDownModule():
-	frappe.set_user("Administrator")
-	remove_leftovers()
-	STATE.restore()
+FIXTURES = Fixtures(
+	users={
+		QA_HEAD: (["CS Department Head"], QUALITY),
+		MANAGER: ["CS Manager"],
+		OFFICER: ["CS Officer"],
+	},
+	departments=[QUALITY],
+	customers=CUSTOMERS,
+	settings=quality_routing,
+	prepare=prepare,
+	clean_up=lambda fixtures: remove_leftovers(),
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def remove_leftovers():
@@ -199,7 +200,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		answer(campaign, EPSILON, (20, 20, 20, 20, 16))
 		fresh()
 
-		self.assertAccepted(HttpUser(OFFICER, PASSWORD).run_doc_method(campaign, "close"))
+		self.assertAccepted(HttpUser(OFFICER).run_doc_method(campaign, "close"))
 		fresh()
 		for name, own in ((buyer.name, 72), (quality.name, 56)):
 			response = frappe.get_doc(RESPONSE, name)
@@ -257,7 +258,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		frappe.db.set_value(later.doctype, later.name, "received_on", now_datetime() + timedelta(days=1))
 		response = answer(campaign, EPSILON, (20, 20, 20, 20, 20))
 		fresh()
-		self.assertAccepted(HttpUser(OFFICER, PASSWORD).run_doc_method(campaign, "close"))
+		self.assertAccepted(HttpUser(OFFICER).run_doc_method(campaign, "close"))
 		fresh()
 		self.assertEqual(getdate(frappe.db.get_value(CAMPAIGN, campaign.name, "period_end")), today)
 		self.assertEqual(frappe.db.get_value(RESPONSE, response.name, "complaint_count"), 1)
@@ -278,7 +279,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		)
 		answer(campaign, EPSILON, (20, 8, 20, 20, 20))
 		fresh()
-		manager, officer = HttpUser(MANAGER, PASSWORD), HttpUser(OFFICER, PASSWORD)
+		manager, officer = HttpUser(MANAGER), HttpUser(OFFICER)
 		self.assertAccepted(officer.run_doc_method(campaign, "close"))
 		fresh()
 		campaign.reload()
@@ -294,7 +295,9 @@ class TestSurveyProcedure(FrappeTestCase):
 		)
 		self.assertEqual(frappe.db.count(ACTION, {"cs_survey_campaign": campaign.name}), 0)  # proposed only
 
-		approve = MODULE + "approve_actions"
+		approve = (
+			"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement.approve_actions"
+		)
 		self.assertRefused(officer.post(approve, {"campaign": campaign.name}), "Only a CS Manager")
 		actions = self.assertAccepted(manager.post(approve, {"campaign": campaign.name, "follower": OFFICER}))
 		fresh()
@@ -319,7 +322,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		action.resolutions[0].resolution = "<p>Incoming inspection of every lot from March.</p>"
 		action.save()
 		fresh()
-		reply = MODULE + "send_improvement_reply"
+		reply = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement.send_improvement_reply"
 		site = SiteState()
 		site.outgoing_email(False)
 		frappe.db.commit()
@@ -363,7 +366,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		self.assertTrue(all(row.replied_on and row.department for row in rows[:1]))
 
 		# the complaint in a comment becomes a Customer Complaint, by CS staff only
-		head = HttpUser(QA_HEAD, PASSWORD)
+		head = HttpUser(QA_HEAD)
 		complaining = frappe.get_doc(RESPONSE, complaining.name)  # as the form holds it now
 		self.assertRefused(head.run_doc_method(complaining, "make_complaint"), "Only a CS officer")
 		made = self.assertAccepted(
@@ -394,7 +397,7 @@ class TestSurveyProcedure(FrappeTestCase):
 		campaign = self.sent_campaign([DELTA, EPSILON, ZETA, ETA])
 		response = answer(campaign, EPSILON, (8, 8, 8, 8, 8))  # 40: under every mark
 		fresh()
-		self.assertAccepted(HttpUser(OFFICER, PASSWORD).run_doc_method(campaign, "close"))
+		self.assertAccepted(HttpUser(OFFICER).run_doc_method(campaign, "close"))
 		fresh()
 		campaign.reload()
 		self.assertEqual((campaign.response_rate, campaign.is_valid), (25, 0))
@@ -421,9 +424,9 @@ class TestSurveyProcedure(FrappeTestCase):
 	def test_chase_list_before_the_reply_by_date(self):
 		campaign = self.sent_campaign([DELTA, ZETA], send_date=add_days(getdate(), -8))
 		zeta = frappe.get_doc(RESPONSE, {"campaign": campaign.name, "customer": ZETA})
-		chase = MODULE + "make_chase_list"
-		self.assertRefused(HttpUser(QA_HEAD, PASSWORD).post(chase, {"campaign": campaign.name}), "CS staff")
-		officer = HttpUser(OFFICER, PASSWORD)
+		chase = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.chase.make_chase_list"
+		self.assertRefused(HttpUser(QA_HEAD).post(chase, {"campaign": campaign.name}), "CS staff")
+		officer = HttpUser(OFFICER)
 		self.assertEqual(self.assertAccepted(officer.post(chase, {"campaign": campaign.name})), 1)
 		fresh()
 		todos = frappe.get_all(
@@ -468,7 +471,7 @@ class TestSurveyProcedure(FrappeTestCase):
 			[EPSILON], survey_method="Phone", survey_staff="Customer service team", budget=1200
 		)
 		sign = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.sign_off.sign_statistics"
-		officer, manager, gm = (HttpUser(user, PASSWORD) for user in (OFFICER, MANAGER, GM))
+		officer, manager, gm = (HttpUser(user) for user in (OFFICER, MANAGER, GM))
 		self.assertRefused(
 			officer.post(sign, {"campaign": campaign.name}), "once the campaign is closed", 417
 		)

@@ -21,11 +21,10 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	hash_token,
 	link_token,
 )
-from cs_procedures.testing import SiteState, ensure_customer, ensure_user, new_survey_campaign
+from cs_procedures.testing import PASSWORD, Fixtures, ensure_customer, new_survey_campaign
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
-PASSWORD = "Survey-Security-2026!"
 TEMPLATE = "Customer Satisfaction Survey"
 TITLE = "_CS survey security test"
 TARGET, OTHER, THIRD = "_CS Sec Target", "_CS Sec Other", "_CS Sec Third"
@@ -50,34 +49,24 @@ CS_ROLES = ("CS Manager", "CS Officer", "CS Department Head", "CS Vice President
 SUBMIT = "cs_procedures.www.survey.submit"
 RESPONSE, CAMPAIGN, ACTION = "Satisfaction Survey Response", "Satisfaction Survey Campaign", "Quality Action"
 FULL = '{"1":20,"2":16,"3":20,"4":16,"5":12}'  # 84 points
-STATE = SiteState()
 ADDED_TOKEN_COLUMN = []
 
 
-def setUpModule():
-	frappe.set_user("Administrator")
+def prepare(fixtures):
 	from cs_procedures.install import create_default_survey_template, create_survey_email_template
 
 	create_default_survey_template()
 	create_survey_email_template()
-	for user, roles in STAFF.items():
-		ensure_user(user, roles, password=PASSWORD)
 	user = frappe.get_doc("User", DESK)
 	user.remove_roles(*CS_ROLES)  # whatever an earlier run or another suite gave it
-	for user in PORTAL_USERS:
-		ensure_user(user, ["Customer"], user_type="Website User", password=PASSWORD)
-	ensure_customer(TARGET, TARGET_MAIL, user=PORTAL_OWN)
-	ensure_customer(OTHER, user=PORTAL_OTHER)
-	ensure_customer(THIRD)
-	STATE.settings(survey_schedules=[], survey_reminder_days="7,14")
-	STATE.outgoing_email(True)
+	ensure_customer(TARGET, TARGET_MAIL)  # a contact with the e-mail the invitation goes to
+	fixtures.state.outgoing_email(True)
 	remove_leftovers()
 	frappe.cache.delete_keys("rl:cs_procedures.www.survey.submit")  # the portal's rate limit
-	frappe.db.commit()  # the requests run on their own connection
 
 
-def tearDownModule():
-	frappe.set_user("Administrator")
+def clean_up(fixtures):
+	"""Everything this module made, its users and customers too."""
 	remove_leftovers()
 	for name in frappe.get_all("Contact", filters={"email_id": TARGET_MAIL}, pluck="name"):
 		frappe.delete_doc("Contact", name, force=True, ignore_permissions=True)
@@ -87,7 +76,17 @@ def tearDownModule():
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True, ignore_missing=True)
 	if ADDED_TOKEN_COLUMN:
 		set_token_column(False)
-	STATE.restore()
+
+
+FIXTURES = Fixtures(
+	users=STAFF,
+	customers=CUSTOMERS,
+	portal_users=PORTAL_USERS,
+	settings={"survey_schedules": [], "survey_reminder_days": "7,14"},
+	prepare=prepare,
+	clean_up=clean_up,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def remove_leftovers():

@@ -11,64 +11,44 @@ from frappe.utils import add_days, now_datetime, today
 from cs_procedures.cs_procedures.report.after_sales_quality_summary import after_sales_quality_summary
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	as_user,
 	company,
-	ensure_customer,
 	ensure_stock_item,
-	ensure_user,
 	make_delivery_note,
 	make_return,
 	make_stock_invoice,
-	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order", "Item Group"]
 
 REPORT = "After-Sales Quality Summary"
-PASSWORD = "Quality-Summary-2026!"
 MANAGER = "aqs.manager@example.com"
 OFFICER = "aqs.officer@example.com"
 CUSTOMER = "_CS Quality Summary Customer"
 KETTLE = "_CS Quality Summary Kettle"
 KETTLES = "_CS Quality Summary Kettles"  # an item group of its own
 HOSTILE = "<script>alert(1)</script>"
-STATE = SiteState()
-CREATED = []  # (doctype, name) committed by this module, removed at its end
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	try:
-		make_records()
-	except Exception:
-		tearDownModule()
-		raise
-	frappe.db.commit()  # the HTTP requests run on their own connections
 
 
 def make_records():
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
 
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	STATE.settings(returns_need_approval=0)
 	# delivered 10 + 5, back 2 + 1: a return rate of 20 %
-	delivery = created(make_delivery_note(CUSTOMER, 10))
-	created(make_return(delivery.name, 2))
-	stock_invoice = created(make_stock_invoice(CUSTOMER, 5))
+	delivery = record(make_delivery_note(CUSTOMER, 10))
+	record(make_return(delivery.name, 2))
+	stock_invoice = record(make_stock_invoice(CUSTOMER, 5))
 	invoice_return = make_sales_return(stock_invoice.name)
 	invoice_return.items[0].qty = -1
-	created(invoice_return.submit())
+	record(invoice_return.submit())
 	# neither a credit note that moved no goods nor a cancelled delivery counts
-	billed = created(make_sales_invoice(delivery.name).submit())
+	billed = record(make_sales_invoice(delivery.name).submit())
 	credit = make_sales_return(billed.name)
 	credit.items[0].qty = -1
-	created(credit.submit())
-	created(make_delivery_note(CUSTOMER, 4)).cancel()
+	record(credit.submit())
+	record(make_delivery_note(CUSTOMER, 4)).cancel()
 	# one quality complaint in the period; a service complaint and an earlier one are not counted
 	new_complaint("Quality", now_datetime())
 	new_complaint("Service", now_datetime())
@@ -85,17 +65,20 @@ def make_records():
 	new_claim(KETTLE)
 
 
-def tearDownModule():
-	remove_committed(CREATED)
+def clean_up(fixtures):
 	if frappe.db.exists("Item", KETTLE):
 		frappe.db.set_value("Item", KETTLE, "item_name", KETTLE)
-	STATE.restore()
-	frappe.db.commit()
 
 
-def created(doc):
-	CREATED.append((doc.doctype, doc.name))
-	return doc
+FIXTURES = Fixtures(
+	users={MANAGER: ["CS Manager", "CS Officer"], OFFICER: ["CS Officer"]},
+	customers=[CUSTOMER],
+	settings={"returns_need_approval": 0},
+	prepare=lambda fixtures: make_records(),
+	clean_up=clean_up,
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def new_complaint(complaint_type: str, received_on):
@@ -115,11 +98,11 @@ def new_complaint(complaint_type: str, received_on):
 				"customer_required_by": add_days(received_on, 14),
 			}
 		).insert()
-	return created(doc)
+	return record(doc)
 
 
 def new_claim(item_code: str):
-	return created(
+	return record(
 		frappe.get_doc(
 			{
 				"doctype": "Warranty Claim",
@@ -192,7 +175,7 @@ class TestAfterSalesQualitySummary(FrappeTestCase):
 		self.assertEqual(kettle.item_name, "&lt;script&gt;alert(1)&lt;/script&gt;")
 
 	def test_desk_reads_it_over_http(self):
-		response = HttpUser(OFFICER, PASSWORD).post(
+		response = HttpUser(OFFICER).post(
 			"frappe.desk.query_report.run",
 			{
 				"report_name": REPORT,
@@ -209,9 +192,7 @@ class TestAfterSalesQualitySummary(FrappeTestCase):
 
 	def test_desk_loads_the_report_script(self):
 		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER, PASSWORD).post(
-			"frappe.desk.query_report.get_script", {"report_name": REPORT}
-		)
+		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
 		self.assertEqual(response.status_code, 200, response.text[-400:])
 		script = response.json["message"]["script"]
 		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)

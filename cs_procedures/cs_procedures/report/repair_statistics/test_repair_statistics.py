@@ -10,20 +10,16 @@ from frappe.utils import add_days, nowtime, today
 
 from cs_procedures.cs_procedures.report.repair_statistics import repair_statistics
 from cs_procedures.testing import (
+	Fixtures,
 	HttpUser,
 	as_user,
 	company,
-	ensure_customer,
 	ensure_sales_person,
-	ensure_stock_item,
-	ensure_user,
-	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
 
 REPORT = "Repair Statistics"
-PASSWORD = "Repair-Statistics-2026!"
 OFFICER = "rst.officer@example.com"
 CUSTOMER = "_CS Repair Statistics Customer"
 ITEM = "_CS Repair Statistics Fan"
@@ -34,24 +30,9 @@ HOSTILE_NAME = "<script>alert(1)</script>"
 HOSTILE_FAULT = "<p>&lt;script&gt;alert(2)&lt;/script&gt;</p><script>alert(3)</script>"
 HOSTILE_CAUSE = "<img src=x onerror=alert(4)>"
 DOCS = {}
-CREATED = []  # (doctype, name) committed by this module, removed at its end
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	try:
-		make_records()
-	except Exception:
-		tearDownModule()
-		raise
-	frappe.db.commit()  # the HTTP requests run on their own connections
 
 
 def make_records():
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	ensure_stock_item(ITEM)
-	ensure_stock_item(PART)
 	ensure_sales_person(REPAIRER)
 	# an electrical fault under repair: one submitted visit used parts for 30, a draft one is not counted
 	electrical = new_claim(
@@ -78,8 +59,14 @@ def make_records():
 	DOCS.update(electrical=electrical, mechanical=mechanical, earlier=earlier)
 
 
-def tearDownModule():
-	remove_committed(CREATED)
+FIXTURES = Fixtures(
+	users={OFFICER: ["CS Officer"]},
+	customers=[CUSTOMER],
+	items=[ITEM, PART],
+	prepare=lambda fixtures: make_records(),
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def new_claim(category: str, complaint: str, **values):
@@ -96,7 +83,7 @@ def new_claim(category: str, complaint: str, **values):
 			**values,
 		}
 	).insert()
-	CREATED.append((claim.doctype, claim.name))
+	record(claim)
 	return claim
 
 
@@ -117,7 +104,7 @@ def new_visit(claim, parts_rate: float):
 	visit.purposes[0].work_done = "Rewound the motor."
 	visit.append("cs_repair_parts", {"item_code": PART, "qty": 2, "rate": parts_rate})
 	visit.insert()
-	CREATED.append((visit.doctype, visit.name))
+	record(visit)
 	return visit
 
 
@@ -194,7 +181,7 @@ class TestRepairStatistics(FrappeTestCase):
 
 	def test_desk_reads_it_over_http_with_a_total_row(self):
 		filters = {"from_date": add_days(today(), -30), "to_date": today(), "customer": CUSTOMER}
-		http = HttpUser(OFFICER, PASSWORD)
+		http = HttpUser(OFFICER)
 		response = http.post(
 			"frappe.desk.query_report.run", {"report_name": REPORT, "filters": json.dumps(filters)}
 		)
@@ -216,9 +203,7 @@ class TestRepairStatistics(FrappeTestCase):
 
 	def test_desk_loads_the_report_script(self):
 		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER, PASSWORD).post(
-			"frappe.desk.query_report.get_script", {"report_name": REPORT}
-		)
+		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
 		self.assertEqual(response.status_code, 200, response.text[-400:])
 		script = response.json["message"]["script"]
 		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)

@@ -17,54 +17,34 @@ from cs_procedures.cs_procedures.doctype.return_request.return_request import (
 from cs_procedures.cs_procedures.report.return_and_exchange_summary import return_and_exchange_summary
 from cs_procedures.testing import (
 	DEMO_ITEM,
+	Fixtures,
 	HttpUser,
-	SiteState,
 	as_user,
-	ensure_customer,
-	ensure_user,
 	make_delivery_note,
 	make_return,
 	make_stock_invoice,
-	remove_committed,
 )
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
 
 REPORT = "Return and Exchange Summary"
-PASSWORD = "Return-Summary-2026!"
 MANAGER = "res.manager@example.com"
 OFFICER = "res.officer@example.com"
 CUSTOMER = "_CS Return Summary Customer"
 HOSTILE = "<script>alert(1)</script>"
-STATE = SiteState()
 DOCS = {}
-CREATED = []  # (doctype, name) committed by this module, removed at its end
-
-
-def setUpModule():
-	frappe.set_user("Administrator")
-	try:
-		make_records()
-	except Exception:
-		tearDownModule()
-		raise
-	frappe.db.commit()  # the HTTP requests run on their own connections
 
 
 def make_records():
-	ensure_user(MANAGER, ["CS Manager", "CS Officer"], password=PASSWORD)
-	ensure_user(OFFICER, ["CS Officer"], password=PASSWORD)
-	ensure_customer(CUSTOMER)
-	STATE.settings(returns_need_approval=0)
-	delivery = created(make_delivery_note(CUSTOMER, 10))
-	stock_invoice = created(make_stock_invoice(CUSTOMER, 3))
+	delivery = record(make_delivery_note(CUSTOMER, 10))
+	stock_invoice = record(make_stock_invoice(CUSTOMER, 3))
 	# an exchange of two, approved by the CS manager, the goods back on a return delivery note
-	complaint = created(new_complaint(delivery.name))
+	complaint = record(new_complaint(delivery.name))
 	with as_user(OFFICER):
 		request = make_from_complaint(complaint.name)
 		request.update({"request_type": "Exchange", "reason": "Wrong Item"})
 		request.insert()
-	created(request)
+	record(request)
 	with as_user(OFFICER):
 		apply_workflow(frappe.get_doc(request.doctype, request.name), "Submit for Approval")
 	with as_user(MANAGER):
@@ -72,9 +52,9 @@ def make_records():
 	exchanged = make_return_delivery_note(request.name)
 	exchanged.insert()
 	exchanged.submit()
-	created(exchanged)
+	record(exchanged)
 	# a return made without a request; its customer name as a hostile import would leave it
-	plain = created(make_return(delivery.name, 1))
+	plain = record(make_return(delivery.name, 1))
 	frappe.db.set_value("Delivery Note", plain.name, "customer_name", HOSTILE)
 	# goods back on a return invoice that updates stock
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
@@ -82,17 +62,17 @@ def make_records():
 	invoice_return = make_sales_return(stock_invoice.name)
 	invoice_return.items[0].qty = -1
 	invoice_return.submit()
-	created(invoice_return)
+	record(invoice_return)
 	# a credit note that moved no goods is a price correction, not a return
 	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
 
 	billed = make_sales_invoice(delivery.name)
 	billed.submit()
-	created(billed)
+	record(billed)
 	credit = make_sales_return(billed.name)
 	credit.items[0].qty = -1
 	credit.submit()
-	created(credit)
+	record(credit)
 	DOCS.update(
 		delivery=delivery,
 		stock_invoice=stock_invoice,
@@ -105,15 +85,14 @@ def make_records():
 	)
 
 
-def tearDownModule():
-	remove_committed(CREATED)
-	STATE.restore()
-	frappe.db.commit()
-
-
-def created(doc):
-	CREATED.append((doc.doctype, doc.name))
-	return doc
+FIXTURES = Fixtures(
+	users={MANAGER: ["CS Manager", "CS Officer"], OFFICER: ["CS Officer"]},
+	customers=[CUSTOMER],
+	settings={"returns_need_approval": 0},
+	prepare=lambda fixtures: make_records(),
+)
+setUpModule, tearDownModule = FIXTURES.hooks()
+record = FIXTURES.record
 
 
 def new_complaint(delivery_note: str):
@@ -216,7 +195,7 @@ class TestReturnAndExchangeSummary(FrappeTestCase):
 		self.assertEqual(plain.customer_name, "&lt;script&gt;alert(1)&lt;/script&gt;")
 
 	def test_desk_reads_it_over_http_with_a_total_row(self):
-		response = HttpUser(OFFICER, PASSWORD).post(
+		response = HttpUser(OFFICER).post(
 			"frappe.desk.query_report.run",
 			{
 				"report_name": REPORT,
@@ -234,9 +213,7 @@ class TestReturnAndExchangeSummary(FrappeTestCase):
 
 	def test_desk_loads_the_report_script(self):
 		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER, PASSWORD).post(
-			"frappe.desk.query_report.get_script", {"report_name": REPORT}
-		)
+		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
 		self.assertEqual(response.status_code, 200, response.text[-400:])
 		script = response.json["message"]["script"]
 		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)
