@@ -11,6 +11,7 @@ required_apps = ["frappe/erpnext"]
 after_install = "cs_procedures.install.after_install"
 before_tests = "cs_procedures.install.before_tests"
 before_uninstall = "cs_procedures.install.before_uninstall"
+setup_wizard_complete = "cs_procedures.install.adopt_setup_company"
 
 # doctype controllers carry the generated `# begin: auto-generated types` block
 export_python_type_annotations = True

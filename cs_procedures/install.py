@@ -1,6 +1,7 @@
 """Install-time defaults."""
 
 import frappe
+from frappe import _
 from frappe.utils import get_time
 
 from cs_procedures import footprint, people
@@ -141,7 +142,37 @@ def after_install():
 	set_default_working_day()
 	grant_linked_permissions()
 	set_default_visit_intervals()
+	ship_gates_on()
 	footprint.set_properties()
+
+
+def ship_gates_on():
+	"""Order reviews (003 5.1.3.1) and approved return requests (001 4.12.2) are required from the start
+	for the companies the site has; on a site in use, say what now needs them."""
+	settings = frappe.get_single("CS Settings")
+	settings.require_order_review = 1
+	settings.returns_need_approval = 1
+	companies = frappe.get_all("Company", pluck="name", order_by="creation")
+	settings.adopt_companies(companies)
+	settings.save(ignore_permissions=True)
+	drafts = (
+		frappe.db.count("Sales Order", {"docstatus": 0, "company": ("in", companies)}) if companies else 0
+	)
+	if companies:
+		print(
+			_(
+				"Order reviews and approved return requests are now required for {0}; {1} draft Sales Orders will need an approved order review before they are submitted. CS Settings lists the companies that follow these procedures."
+			).format(", ".join(companies), drafts)
+		)
+
+
+def adopt_setup_company(args):
+	"""setup_wizard_complete: the company the wizard made follows the procedures (see ship_gates_on)."""
+	company = (args or {}).get("company_name")
+	if company and frappe.db.exists("Company", company):
+		settings = frappe.get_single("CS Settings")
+		if settings.adopt_companies([company]):
+			settings.save(ignore_permissions=True)
 
 
 def grant_linked_permissions():

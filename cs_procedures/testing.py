@@ -203,6 +203,18 @@ def routing_to(complaint_type: str, department: str) -> list[dict]:
 	return [*routing, {"complaint_type": complaint_type, "department": department}]
 
 
+def survey_settings(quality: str):
+	"""Fixtures settings of the survey modules: quality complaints to the module's `quality` department,
+	reminders on days 7 and 14, no automatic campaigns, and returns made without a return request (the
+	survey counts them)."""
+	return lambda fixtures: {
+		"complaint_departments": routing_to("Quality", fixtures.departments[quality]),
+		"survey_reminder_days": "7,14",
+		"survey_schedules": [],
+		"returns_need_approval": 0,
+	}
+
+
 def _settings_snapshot() -> dict:
 	doc = frappe.get_single("CS Settings")
 	snapshot = {}

@@ -28,9 +28,9 @@ MESSAGES = {
 	"over_approved": lambda request, item: _(
 		"Item {0}: with the returns already made this exceeds the quantity approved on {1}."
 	).format(item, request),
-	"approval_required": lambda request, item: _(
-		"Returns need a return request approved by the CS department: make this return from the approved request."
-	),
+	"approval_required": lambda company, item: _(
+		"Returns of {0} need a return request approved by the CS department (001 4.12.2): make this return from the approved request. CS Settings lists the companies that follow this procedure."
+	).format(company),
 }
 
 
@@ -47,8 +47,8 @@ def validate_return(doc, method=None):
 	name = doc.get("cs_return_request")
 	if not name:
 		# goods come back on return delivery notes and money on credit notes: both need the approval
-		if get_settings().returns_need_approval:
-			_throw("approval_required")
+		if get_settings().gate_applies("returns_need_approval", doc.company):
+			_throw("approval_required", doc.company)
 		return
 	request = frappe.get_doc("Return Request", name)  # stored, whatever the client sent
 	code = rules.request_problem(request.workflow_state, request.docstatus, request.customer, doc.customer)

@@ -20,6 +20,9 @@ class CSSettings(guards.ProcedureDocument):
 		from cs_procedures.cs_procedures.doctype.cs_complaint_department.cs_complaint_department import (
 			CSComplaintDepartment,
 		)
+		from cs_procedures.cs_procedures.doctype.cs_procedure_company.cs_procedure_company import (
+			CSProcedureCompany,
+		)
 		from cs_procedures.cs_procedures.doctype.cs_review_department.cs_review_department import (
 			CSReviewDepartment,
 		)
@@ -44,6 +47,7 @@ class CSSettings(guards.ProcedureDocument):
 			"Cumulative Share of Sales", "Share of the Largest Customer's Sales", "Percentile of Customers"
 		]
 		holiday_list: DF.Link | None
+		procedure_companies: DF.TableMultiSelect[CSProcedureCompany]
 		require_order_review: DF.Check
 		returns_need_approval: DF.Check
 		review_departments: DF.Table[CSReviewDepartment]
@@ -92,6 +96,20 @@ class CSSettings(guards.ProcedureDocument):
 	def visit_interval_map(self) -> dict[str, int]:
 		"""Days between two visits by customer grade (Customer Visits section)."""
 		return {row.grade: row.interval_days or 0 for row in self.get("visit_intervals") or ()}
+
+	def gate_applies(self, gate: str, company: str | None) -> bool:
+		"""Whether the switched-on `gate` (a Check of these settings) holds for `company`'s documents."""
+		return bool(self.get(gate)) and company in {
+			row.company for row in self.get("procedure_companies") or ()
+		}
+
+	def adopt_companies(self, companies) -> list[str]:
+		"""List `companies` as following these procedures (the caller saves); the ones newly listed."""
+		listed = {row.company for row in self.get("procedure_companies") or ()}
+		added = [company for company in companies if company and company not in listed]
+		for company in added:
+			self.append("procedure_companies", {"company": company})
+		return added
 
 	def department_map(self) -> dict[str, str]:
 		return {row.complaint_type: row.department for row in self.complaint_departments}

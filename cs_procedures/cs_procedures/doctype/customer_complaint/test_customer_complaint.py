@@ -80,6 +80,7 @@ FIXTURES = Fixtures(
 		VP: ["CS Vice President"],
 	},
 	customers=[CUSTOMER],
+	settings={"returns_need_approval": 0},  # the complaint's return is made without a return request
 	prepare=prepare,
 )
 setUpModule, tearDownModule = FIXTURES.hooks()

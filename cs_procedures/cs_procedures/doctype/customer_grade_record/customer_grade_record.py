@@ -217,20 +217,17 @@ def enqueue_grading(year: int | str | None = None) -> str:
 	if year < 1900 or year > getdate().year:
 		frappe.throw(_("Grade a year that has begun: {0} is not one.").format(year), title=_("Invalid Year"))
 	check_bands(grading_settings().bands)
-	frappe.enqueue(
-		run_grading,
-		queue="long",
-		timeout=3600,
-		year=year,
-		job_id=f"cs_grade_customers_{frappe.local.site}_{year}",
-		deduplicate=True,
-	)
+	_enqueue_grading(year)
 	return _("Grading the customers for {0} in the background.").format(year)
 
 
 def grade_last_year():
 	"""Scheduled every 1 January: the year just ended, in the long queue."""
-	year = getdate().year - 1
+	_enqueue_grading(getdate().year - 1)
+
+
+def _enqueue_grading(year: int) -> None:
+	"""One grading job per site and year at a time (a second request while it runs is dropped)."""
 	frappe.enqueue(
 		run_grading,
 		queue="long",

@@ -376,8 +376,8 @@ def request_change(review: str, reason: str, origin: str) -> str:
 
 
 def check_sales_order_reviewed(sales_order, method=None):
-	"""Sales Order before_submit: an approved order review is needed when CS Settings ask for it."""
-	if not get_settings().require_order_review:
+	"""Sales Order before_submit: an approved order review is needed where CS Settings ask for it."""
+	if not get_settings().gate_applies("require_order_review", sales_order.company):
 		return
 	approved = frappe.db.exists(
 		"Order Review",
@@ -390,7 +390,7 @@ def check_sales_order_reviewed(sales_order, method=None):
 	if not approved:
 		frappe.throw(
 			_(
-				"Sales Order {0} needs an order review approved by the general manager before it is submitted."
+				"Sales Order {0} needs an order review approved by the general manager before it is submitted (003 5.1.3.1): make one with Create > Order Review. CS Settings lists the companies that follow this procedure."
 			).format(sales_order.name),
 			title=_("Order Review Needed"),
 		)

@@ -21,6 +21,20 @@ MATERIALS = "review.materials@example.com"
 GM = "review.gm@example.com"
 VP = "review.vp@example.com"
 DEPARTMENT_NAMES = {function: f"CS Review {function}" for function in rules.ASPECTS}  # function -> its name
+
+
+def review_settings(fixtures) -> dict:
+	return {
+		"review_departments": [
+			{"function": function, "department": fixtures.departments[name]}
+			for function, name in DEPARTMENT_NAMES.items()
+		],
+		"require_order_review": 1,
+		"procedure_companies": [{"company": company()}],
+		"vice_president": VP,  # whatever vice president the site names: this module's gets the to-do
+	}
+
+
 FIXTURES = Fixtures(
 	users={
 		SALES: ["CS Officer", "Sales User"],  # the salesperson reads the Sales Order
@@ -32,14 +46,7 @@ FIXTURES = Fixtures(
 	},
 	customers=[CUSTOMER],
 	departments=list(DEPARTMENT_NAMES.values()),
-	settings=lambda f: {
-		"review_departments": [
-			{"function": function, "department": f.departments[name]}
-			for function, name in DEPARTMENT_NAMES.items()
-		],
-		"require_order_review": 1,
-		"vice_president": VP,  # whatever vice president the site names: this module's gets the to-do
-	},
+	settings=lambda f: review_settings(f),
 )
 setUpModule, tearDownModule = FIXTURES.hooks()
 
@@ -159,6 +166,32 @@ class TestOrderReview(FrappeTestCase):
 
 		sheet = frappe.get_print("Order Review", review.name, "Order Review Record")
 		self.assertIn("订单评审记录", sheet)
+
+	def test_the_gate_is_on_for_the_companies_that_follow_the_procedure(self):
+		"""Shipped on (003 5.1.3.1): the install lists the site's companies, the setup wizard its own."""
+		from cs_procedures import install
+
+		try:
+			FIXTURES.state.settings(require_order_review=0, returns_need_approval=0, procedure_companies=[])
+			install.ship_gates_on()
+			settings = frappe.get_single("CS Settings")
+			self.assertEqual((settings.require_order_review, settings.returns_need_approval), (1, 1))
+			self.assertIn(company(), [row.company for row in settings.procedure_companies])
+			with self.assertRaisesRegex(frappe.ValidationError, "Create > Order Review"):
+				new_sales_order().submit()
+
+			FIXTURES.state.settings(procedure_companies=[])
+			install.adopt_setup_company({"company_name": "_CS No Such Company"})
+			self.assertEqual(frappe.get_single("CS Settings").procedure_companies, [])
+			order = new_sales_order()
+			order.submit()  # a company that does not follow the procedure confirms orders as before
+			self.assertEqual(order.docstatus, 1)
+
+			install.adopt_setup_company({"company_name": company()})
+			with self.assertRaisesRegex(frappe.ValidationError, "needs an order review"):
+				new_sales_order().submit()
+		finally:
+			FIXTURES.state.settings(**review_settings(FIXTURES))
 
 	def test_an_objection_needs_measures_or_cancels_the_order(self):
 		order = new_sales_order()

@@ -16,7 +16,7 @@ from cs_procedures.cs_procedures.doctype.return_request.return_request import (
 )
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring import count_returns
 from cs_procedures.procedures import after_sales as rules
-from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, make_delivery_note
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, make_delivery_note
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
 
@@ -271,7 +271,7 @@ class TestReturnRequest(FrappeTestCase):
 	def test_setting_requires_an_approved_request(self):
 		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 
-		FIXTURES.state.settings(returns_need_approval=1)
+		FIXTURES.state.settings(returns_need_approval=1, procedure_companies=[{"company": company()}])
 		try:
 			plain = make_sales_return(SHARED["delivery"].name)
 			plain.items[0].qty = -1
@@ -287,5 +287,10 @@ class TestReturnRequest(FrappeTestCase):
 			self.assertFalse(note.update_stock)
 			with self.assertRaisesRegex(frappe.ValidationError, "return request approved"):
 				note.insert()
+			# a company that does not follow the procedure makes its returns as before
+			FIXTURES.state.settings(procedure_companies=[])
+			plain = make_sales_return(SHARED["delivery"].name)
+			plain.items[0].qty = -1
+			plain.insert()
 		finally:
 			FIXTURES.state.settings(returns_need_approval=0)

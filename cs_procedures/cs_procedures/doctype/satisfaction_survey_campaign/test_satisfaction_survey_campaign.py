@@ -27,7 +27,7 @@ from cs_procedures.testing import (
 	make_delivery_note,
 	make_return,
 	new_survey_campaign,
-	routing_to,
+	survey_settings,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -39,15 +39,6 @@ TEMPLATE = "Customer Satisfaction Survey"
 QA_HEAD = "survey.qa.head@example.com"
 OTHER_VERIFIER = "survey.other.verifier@example.com"
 QUALITY = "CS Survey Quality"
-
-
-def quality_routing(fixtures) -> dict:
-	"""Quality complaints go to the module's quality department, the other routes stay as they are."""
-	return {
-		"complaint_departments": routing_to("Quality", fixtures.departments[QUALITY]),
-		"survey_reminder_days": "7,14",
-		"survey_schedules": [],
-	}
 
 
 def prepare(fixtures):
@@ -67,7 +58,7 @@ FIXTURES = Fixtures(
 	departments=[QUALITY],
 	customers=[ALPHA, BETA, GAMMA],
 	portal_users={BETA_PORTAL_USER: BETA},
-	settings=quality_routing,
+	settings=survey_settings(QUALITY),
 	prepare=prepare,
 )
 setUpModule, tearDownModule = FIXTURES.hooks()

@@ -25,7 +25,7 @@ from cs_procedures.testing import (
 	make_delivery_note,
 	make_return,
 	new_survey_campaign,
-	routing_to,
+	survey_settings,
 )
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
@@ -47,15 +47,6 @@ DELIVERY_QUESTION = "Deliveries arrive on time and in the right quantity"
 RESPONSE, CAMPAIGN, ACTION = "Satisfaction Survey Response", "Satisfaction Survey Campaign", "Quality Action"
 MODULE = "cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.satisfaction_survey_campaign."
 QUALITY = "CS Proc Quality"
-
-
-def quality_routing(fixtures) -> dict:
-	"""Quality complaints go to the module's quality department, the other routes stay as they are."""
-	return {
-		"complaint_departments": routing_to("Quality", fixtures.departments[QUALITY]),
-		"survey_reminder_days": "7,14",
-		"survey_schedules": [],
-	}
 
 
 def prepare(fixtures):
@@ -83,7 +74,7 @@ FIXTURES = Fixtures(
 	},
 	departments=[QUALITY],
 	customers=CUSTOMERS,
-	settings=quality_routing,
+	settings=survey_settings(QUALITY),
 	prepare=prepare,
 	clean_up=lambda fixtures: remove_leftovers(),
 )
