@@ -4,9 +4,11 @@ Each test module sets up the state it needs whatever the site holds (another app
 run before) and puts back what it changed: `SiteState` records what a module changes.
 """
 
+import json
 from contextlib import contextmanager
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 
 
 @contextmanager
@@ -482,6 +484,45 @@ class HttpUser:
 			"frappe.model.workflow.apply_workflow",
 			{"doc": doc.as_dict(convert_dates_to_str=True), "action": action},
 		)
+
+
+def message_of(response) -> str:
+	"""What the user is told: the exception and the messages of an error response, or the page."""
+	try:
+		body = response.json
+	except Exception:
+		return response.text
+	if not isinstance(body, dict):
+		return response.text
+	parts = [str(body.get("exception") or "")]
+	for message in json.loads(body.get("_server_messages") or "[]"):
+		try:
+			parts.append(str(json.loads(message).get("message")))
+		except (ValueError, AttributeError):
+			parts.append(str(message))
+	return "\n".join(parts)
+
+
+def traceback_of(response) -> str:
+	"""The server's traceback of an error response, to show when a test fails."""
+	try:
+		return json.loads(response.json.get("exc") or "[]")[0][-1500:]
+	except Exception:
+		return response.text[-1500:]
+
+
+class SiteTestCase(FrappeTestCase):
+	"""A site test: each user's HTTP session made once for the class (`as_http`)."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.http = {}
+
+	def as_http(self, user: str) -> HttpUser:
+		if user not in self.http:
+			self.http[user] = HttpUser(user)
+		return self.http[user]
 
 
 def quote(text: str) -> str:

@@ -2,15 +2,13 @@
 
 import ast
 import csv
+import importlib
+import pkgutil
 import re
 
 import pytest
 
-from cs_procedures.procedures import after_sales as after_sales_rules
-from cs_procedures.procedures import complaint as rules
-from cs_procedures.procedures import order_review as review_rules
-from cs_procedures.procedures import property as property_rules
-from cs_procedures.procedures import visits as visit_rules
+from cs_procedures import procedures
 from tests.app_strings import (
 	APP,
 	MODULE,
@@ -80,17 +78,23 @@ def test_customer_complaint_naming_and_email_intake():
 
 # Each Workflow fixture: its rules module (the state names are its constants), its first state and
 # the states it ends in.
-WORKFLOWS = {
-	"Customer Complaint": (rules, rules.RECEIVED, {rules.CLOSED, rules.NOT_ACCEPTED}),
-	"Customer Visit Plan": (visit_rules, visit_rules.DRAFT, {visit_rules.APPROVED}),
-	"Return Request": (after_sales_rules, after_sales_rules.DRAFT, set(after_sales_rules.END_STATES)),
-	"Customer Property": (property_rules, property_rules.RECEIVED, set(property_rules.FINAL_STATUSES)),
-	"Order Review": (
-		review_rules,
-		review_rules.DRAFT,
-		{review_rules.CHANGE_REJECTED, review_rules.CANCELLED_STATE, review_rules.WITHDRAWN},
-	),
-}
+def declared_workflows() -> dict:
+	"""Each rules module of `procedures/` that declares `WORKFLOW`, by the workflow's name."""
+	declared = {}
+	for info in pkgutil.iter_modules(procedures.__path__):
+		module = importlib.import_module(f"{procedures.__name__}.{info.name}")
+		workflow = getattr(module, "WORKFLOW", None)
+		if isinstance(workflow, procedures.Workflow):
+			assert workflow.name not in declared, f"{workflow.name} is declared twice"
+			declared[workflow.name] = (module, workflow.first, set(workflow.ends))
+	return declared
+
+
+WORKFLOWS = declared_workflows()
+
+
+def test_every_workflow_has_its_rules_module():
+	assert set(WORKFLOWS) == {workflow["name"] for workflow in load(APP / "fixtures/workflow.json")}
 
 
 @pytest.mark.parametrize("workflow", load(APP / "fixtures/workflow.json"), ids=lambda w: w["name"])

@@ -76,19 +76,24 @@ def _quantities(rows) -> dict[str, float]:
 def _other_returns(doc, request: str) -> list[tuple[str, float]]:
 	"""The lines of the other returns of the same kind against the request (drafts count: two drafts
 	cannot each take the whole approval)."""
-	item = frappe.qb.DocType(f"{doc.doctype} Item")
-	parent = frappe.qb.DocType(doc.doctype)
+	return _return_lines(doc.doctype, request, submitted_only=False, exclude=doc.name)
+
+
+def _return_lines(doctype: str, request: str, submitted_only: bool, exclude: str | None = None):
+	"""(item code, qty) of the returns of `doctype` made against `request`: the submitted ones, or the
+	drafts too; without `exclude`."""
+	item, parent = frappe.qb.DocType(f"{doctype} Item"), frappe.qb.DocType(doctype)
 	query = (
 		frappe.qb.from_(item)
 		.join(parent)
 		.on(item.parent == parent.name)
 		.select(item.item_code, item.qty)
 		.where(parent.cs_return_request == request)
-		.where(parent.docstatus < 2)
-		.where(parent.name != (doc.name or ""))
+		.where(parent.is_return == 1)
+		.where(parent.docstatus == 1 if submitted_only else parent.docstatus < 2)
 	)
-	if doc.doctype == "Sales Invoice":
-		query = query.where(parent.is_return == 1)
+	if exclude:
+		query = query.where(parent.name != exclude)
 	return query.run()
 
 
@@ -119,17 +124,7 @@ def sync_request(name: str):
 	request = frappe.get_doc("Return Request", name)
 	done = {}
 	for doctype, field in DONE_FIELD.items():
-		item, parent = frappe.qb.DocType(f"{doctype} Item"), frappe.qb.DocType(doctype)
-		rows = (
-			frappe.qb.from_(item)
-			.join(parent)
-			.on(item.parent == parent.name)
-			.select(item.item_code, item.qty)
-			.where(parent.cs_return_request == name)
-			.where(parent.docstatus == 1)
-			.where(parent.is_return == 1)
-			.run()
-		)
+		rows = _return_lines(doctype, name, submitted_only=True)
 		done[field] = _quantities(rows)
 	for field, per_item in done.items():
 		for row in request.items:  # an item on several rows fills them in order

@@ -13,6 +13,8 @@ CS manager before the Maintenance Visit that does the repair is submitted.
 
 from dataclasses import dataclass
 
+from cs_procedures.procedures import Workflow
+
 # Return Request workflow
 DRAFT = "Draft"
 SUBMITTED = "Submitted for Approval"
@@ -20,6 +22,7 @@ APPROVED = "Approved"
 REJECTED = "Rejected"
 STATES = (DRAFT, SUBMITTED, APPROVED, REJECTED)
 END_STATES = (APPROVED,)
+WORKFLOW = Workflow("Return Request", DRAFT, END_STATES)
 
 NOT_RETURNED, PARTLY_RETURNED, FULLY_RETURNED = "Not Returned", "Partly Returned", "Fully Returned"
 

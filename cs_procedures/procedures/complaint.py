@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from cs_procedures.procedures import Workflow
 from cs_procedures.procedures.calendar import WorkingCalendar, add_working_hours
 
 # Workflow states, as named in the "Customer Complaint" workflow fixture.
@@ -48,6 +49,7 @@ INTAKE_FIELDS = (
 	"defect_qty",
 )
 OPEN_STATES = (RECEIVED, SHEET_ISSUED, ESCALATED, APPROVED, REPLIED, AWAITING_VERIFICATION, VERIFIED)
+WORKFLOW = Workflow("Customer Complaint", RECEIVED, (CLOSED, NOT_ACCEPTED))
 EDITABLE_IN = {
 	**{field: (RECEIVED,) for field in INTAKE_FIELDS},
 	"countermeasures": (SHEET_ISSUED,),

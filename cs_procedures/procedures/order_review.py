@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from cs_procedures.procedures import Workflow
+
 PENDING, FEASIBLE, CONDITIONAL, NOT_FEASIBLE = (
 	"Pending",
 	"Feasible",
@@ -36,6 +38,7 @@ DECISIONS = {
 	CANCELLED_STATE: CANCEL_ORDER,
 }
 FINAL_STATES = (CHANGE_REJECTED, CANCELLED_STATE, WITHDRAWN)
+WORKFLOW = Workflow("Order Review", DRAFT, FINAL_STATES)
 
 # The reviewing departments and what each reviews (003 §3.1-3.4).
 ASPECTS = {

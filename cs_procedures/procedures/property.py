@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from cs_procedures.procedures import Workflow
+
 RETENTION_YEARS = 1  # 保存期限:1年
 
 # States of the workflow "Customer Property" (the `workflow_state` field; `status` mirrors it).
@@ -36,6 +38,7 @@ CONSUMED = "Consumed"
 DISPOSED = "Disposed"
 OPEN_STATUSES = (RECEIVED, INSPECTED, NONCONFORMING, CUSTOMER_NOTIFIED, IN_STORE)
 FINAL_STATUSES = (RETURNED, CONSUMED, DISPOSED)
+WORKFLOW = Workflow("Customer Property", RECEIVED, FINAL_STATUSES)
 
 # Incoming inspection results (the Select options of `inspection_result`).
 PENDING = "Pending"

@@ -18,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
+from cs_procedures.procedures import Workflow
+
 # Plan workflow states (the Workflow "Customer Visit Plan").
 DRAFT = "Draft"
 SUBMITTED = "Submitted for Approval"
 APPROVED = "Approved"
 REJECTED = "Rejected"
+WORKFLOW = Workflow("Customer Visit Plan", DRAFT, (APPROVED,))
 
 # Purpose of a visit (商谈计划, 002 ch3 §16).
 FIRST_VISIT = "First Visit"

@@ -42,6 +42,25 @@ def escape_text(value):
 	return value.translate(_TEXT_ESCAPES) if isinstance(value, str) else value
 
 
+def bar_chart(rows: list, datasets: dict[str, str], translate: bool = False):
+	"""A bar per grouped row (`grp`), a dataset per name -> field; the labels escaped (the tooltip shows
+	them as HTML), translated where they are Select values, an empty group "Not Set"."""
+	if not rows:
+		return None
+	return {
+		"data": {
+			"labels": [
+				escape_text(_(row.grp) if translate else row.grp) if row.grp else _("Not Set") for row in rows
+			],
+			"datasets": [
+				{"name": name, "values": [row.get(field) or 0 for row in rows]}
+				for name, field in datasets.items()
+			],
+		},
+		"type": "bar",
+	}
+
+
 def escape_values(rows: list, fields: tuple[str, ...]) -> None:
 	"""Escape the free-text (Data) cells; Link cells are built with innerText by the desk, and their
 	values are document names, which cannot hold "<" or ">"."""

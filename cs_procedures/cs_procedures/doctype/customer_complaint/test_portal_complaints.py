@@ -24,7 +24,9 @@ from cs_procedures.testing import (
 	company,
 	ensure_stock_item,
 	leaf_warehouse,
+	message_of,
 	purge,
+	traceback_of,
 )
 
 test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
@@ -191,22 +193,6 @@ class Browser:
 		return self.post(FILE, **values)
 
 
-def message_of(response) -> str:
-	try:
-		body = response.json
-	except Exception:
-		return response.text
-	parts = [str(body.get("exception") or "")]
-	if body.get("exc"):
-		parts.append(json.loads(body["exc"])[0][-1500:])  # the server's traceback, for a failing test
-	for message in json.loads(body.get("_server_messages") or "[]"):
-		try:
-			parts.append(str(json.loads(message).get("message")))
-		except (ValueError, AttributeError):
-			parts.append(str(message))
-	return "\n".join(parts)
-
-
 def stored(name):
 	"""The complaint as committed by the requests (a fresh read, not this connection's snapshot)."""
 	frappe.db.rollback()
@@ -254,12 +240,12 @@ class TestPortalComplaints(FrappeTestCase):
 		self.assertGreaterEqual(response.status_code, 400, response.text[-500:])
 		self.assertLess(response.status_code, 500, response.text[-1500:])
 		if status:
-			self.assertEqual(response.status_code, status, message_of(response)[-500:])
+			self.assertEqual(response.status_code, status, traceback_of(response))
 		for text in texts:
 			self.assertIn(text, message_of(response))
 
 	def assertAccepted(self, response):
-		self.assertEqual(response.status_code, 200, message_of(response)[-1500:])
+		self.assertEqual(response.status_code, 200, traceback_of(response))
 		return response.json.get("message")
 
 	def filed(self, browser=None, **values) -> str:

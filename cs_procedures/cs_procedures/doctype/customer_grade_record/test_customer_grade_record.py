@@ -5,7 +5,6 @@ sales, with the grading restricted to the test company (CS Settings, put back at
 """
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import cint
 
 from cs_procedures import bulk
@@ -20,7 +19,7 @@ from cs_procedures.procedures import grading as rules
 from cs_procedures.testing import (
 	PASSWORD,
 	Fixtures,
-	HttpUser,
+	SiteTestCase,
 	as_user,
 	company,
 	ensure_customer,
@@ -182,14 +181,7 @@ def record(customer: str, year: int | None = None):
 	)
 
 
-class TestCustomerGrades(FrappeTestCase):
-	http = {}
-
-	def user(self, user):
-		if user not in self.http:
-			self.http[user] = HttpUser(user)
-		return self.http[user]
-
+class TestCustomerGrades(SiteTestCase):
 	def grade(self):
 		summary = grade_customers(CONTEXT["year"])
 		frappe.db.commit()
@@ -247,7 +239,7 @@ class TestCustomerGrades(FrappeTestCase):
 	def test_3_grades_cannot_be_forged(self):
 		self.grade()
 		stored = record(SMALL)
-		manager = self.user(MANAGER)
+		manager = self.as_http(MANAGER)
 		customer = frappe.get_doc("Customer", SMALL).as_dict(convert_dates_to_str=True)
 		customer.update(cs_grade="A")
 		response = manager.put("Customer", SMALL, customer)
@@ -255,7 +247,7 @@ class TestCustomerGrades(FrappeTestCase):
 		self.assertIn("not by hand", response.text)  # refused by the guard, not for want of a role
 		response = manager.put("Customer Grade Record", stored.name, {"grade": "A"})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
-		response = self.user(OFFICER).post(
+		response = self.as_http(OFFICER).post(
 			"cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record.enqueue_grading",
 			{"year": CONTEXT["year"]},
 		)
@@ -271,7 +263,7 @@ class TestCustomerGrades(FrappeTestCase):
 		# nor is the key-customer mark (it decides who gets the December survey) set by a save
 		ensure_user(SALES, ["Sales User"], password=PASSWORD)
 		frappe.db.commit()
-		response = self.user(SALES).put("Customer", SMALL, {"cs_key_customer": 1})
+		response = self.as_http(SALES).put("Customer", SMALL, {"cs_key_customer": 1})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Customer", SMALL, "cs_key_customer"), 0)
@@ -288,12 +280,12 @@ class TestCustomerGrades(FrappeTestCase):
 			"strategy": "Monthly visits by the account manager",
 		}
 		for user in (OFFICER, GM):  # only the CS Manager requests
-			response = self.user(user).post("frappe.client.insert", {"doc": change})
+			response = self.as_http(user).post("frappe.client.insert", {"doc": change})
 			self.assertEqual(response.status_code, 403, f"{user}: {response.text[-300:]}")
 		forged = {**change, "previous_grade": "A", "requested_by": OFFICER}
-		response = self.user(MANAGER).post("frappe.client.insert", {"doc": forged})
+		response = self.as_http(MANAGER).post("frappe.client.insert", {"doc": forged})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
-		response = self.user(MANAGER).post("frappe.client.insert", {"doc": change})
+		response = self.as_http(MANAGER).post("frappe.client.insert", {"doc": change})
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		name = response.json["message"]["name"]
 		FIXTURES.record("Customer Grade Change", name)
@@ -301,22 +293,24 @@ class TestCustomerGrades(FrappeTestCase):
 		doc = frappe.get_doc("Customer Grade Change", name)
 		self.assertEqual((doc.previous_grade, doc.requested_by, doc.annual_sales), ("E", MANAGER, 150))
 		# the CS Manager cannot approve it
-		response = self.user(MANAGER).post(
+		response = self.as_http(MANAGER).post(
 			"frappe.client.submit", {"doc": doc.as_dict(convert_dates_to_str=True)}
 		)
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(record(SMALL).grade, "E")
 		# the approver neither edits the request nor approves another grade than requested
-		response = self.user(GM).put(doc.doctype, doc.name, {"new_grade": "A"})
+		response = self.as_http(GM).put(doc.doctype, doc.name, {"new_grade": "A"})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		changed = doc.as_dict(convert_dates_to_str=True)
 		changed.update(new_grade="A")
-		response = self.user(GM).post("frappe.client.submit", {"doc": changed})
+		response = self.as_http(GM).post("frappe.client.submit", {"doc": changed})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, ["docstatus", "new_grade"]), (0, "B"))
-		response = self.user(GM).post("frappe.client.submit", {"doc": doc.as_dict(convert_dates_to_str=True)})
+		response = self.as_http(GM).post(
+			"frappe.client.submit", {"doc": doc.as_dict(convert_dates_to_str=True)}
+		)
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		frappe.db.rollback()
 		doc.reload()
@@ -328,7 +322,7 @@ class TestCustomerGrades(FrappeTestCase):
 		self.grade()
 		self.assertEqual((record(SMALL).grade, record(SMALL).computed_grade), ("B", "E"))
 		# an approved change is not cancelled: another change grades the customer again
-		response = self.user(GM).post("frappe.client.cancel", {"doctype": doc.doctype, "name": doc.name})
+		response = self.as_http(GM).post("frappe.client.cancel", {"doctype": doc.doctype, "name": doc.name})
 		self.assertIn(response.status_code, (403, 417), response.text[-300:])
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "docstatus"), 1)
@@ -348,16 +342,16 @@ class TestCustomerGrades(FrappeTestCase):
 				"change_reason": "Sole supplier from next year",
 				"strategy": "Quarterly business reviews",
 			}
-			response = self.user(MANAGER).post("frappe.client.insert", {"doc": change})
+			response = self.as_http(MANAGER).post("frappe.client.insert", {"doc": change})
 			self.assertEqual(response.status_code, 200, response.text[-300:])
 			name = response.json["message"]["name"]
 			FIXTURES.record("Customer Grade Change", name)
 			frappe.db.rollback()
 			doc = frappe.get_doc("Customer Grade Change", name).as_dict(convert_dates_to_str=True)
 			for user in (MANAGER, GM):  # not the requester, and not the general manager any more
-				response = self.user(user).post("frappe.client.submit", {"doc": doc})
+				response = self.as_http(user).post("frappe.client.submit", {"doc": doc})
 				self.assertEqual(response.status_code, 403, f"{user}: {response.text[-300:]}")
-			response = self.user(MANAGER_2).post("frappe.client.submit", {"doc": doc})
+			response = self.as_http(MANAGER_2).post("frappe.client.submit", {"doc": doc})
 			self.assertEqual(response.status_code, 200, response.text[-300:])
 			frappe.db.rollback()
 			self.assertEqual(frappe.db.get_value("Customer Grade Change", name, "approved_by"), MANAGER_2)
@@ -400,7 +394,7 @@ class TestCustomerGrades(FrappeTestCase):
 			"actions": "Joint forecast every quarter",
 			"cs_manager_advice": "Offer a framework contract",
 		}
-		response = self.user(OFFICER).post("frappe.client.insert", {"doc": plan})
+		response = self.as_http(OFFICER).post("frappe.client.insert", {"doc": plan})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
 		with as_user(MANAGER):
 			doc = frappe.get_doc(plan).insert()
@@ -410,11 +404,13 @@ class TestCustomerGrades(FrappeTestCase):
 		frappe.db.commit()
 		self.assertEqual(frappe.db.get_value("Customer", TWIN1, "cs_key_customer"), 1)
 		# the general manager's advice: by the general manager only, stamped
-		response = self.user(MANAGER).post(GIVE_ADVICE, {"plan": doc.name, "advice": "Agreed"})
+		response = self.as_http(MANAGER).post(GIVE_ADVICE, {"plan": doc.name, "advice": "Agreed"})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
-		response = self.user(MANAGER).put(doc.doctype, doc.name, {"gm_advice": "Forged"})
+		response = self.as_http(MANAGER).put(doc.doctype, doc.name, {"gm_advice": "Forged"})
 		self.assertEqual(response.status_code, 403, response.text[-300:])
-		response = self.user(GM).post(GIVE_ADVICE, {"plan": doc.name, "advice": "Agreed, visit them twice"})
+		response = self.as_http(GM).post(
+			GIVE_ADVICE, {"plan": doc.name, "advice": "Agreed, visit them twice"}
+		)
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		frappe.db.rollback()
 		doc.reload()
@@ -445,7 +441,7 @@ class TestCustomerGrades(FrappeTestCase):
 		for customer in (LEAD, TWIN1, TWIN2, SMALL, TINY):
 			self.assertIn(customer, margins)  # ERPNext's gross profit: a service bought at no cost
 		self.assertLessEqual(len(data), 10)
-		response = self.user(OFFICER).get(
+		response = self.as_http(OFFICER).get(
 			f"/api/method/frappe.desk.query_report.run?report_name=Key%20Customer%20Ranking&filters=%7B%22year%22%3A{year}%7D"
 		)
 		self.assertEqual(response.status_code, 403, response.text[-300:])
@@ -459,7 +455,7 @@ class TestCustomerGrades(FrappeTestCase):
 		self.assertIn(f"A ({CONTEXT['year']})", html)
 		self.assertNotIn("<script", html)
 		# the desk form receives it in __onload
-		response = self.user(MANAGER).get(
+		response = self.as_http(MANAGER).get(
 			f"/api/method/frappe.desk.form.load.getdoc?doctype=Customer&name={quote(LEAD)}"
 		)
 		self.assertEqual(response.status_code, 200, response.text[-300:])

@@ -1,13 +1,12 @@
 """Visit plans, visit records and overdue-visit reminders, acted by each role over HTTP."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, today
 
 from cs_procedures.cs_procedures.doctype.customer_visit import scheduled
 from cs_procedures.cs_procedures.doctype.customer_visit.visits_site import GRADE_FIELD
 from cs_procedures.procedures import visits as rules
-from cs_procedures.testing import Fixtures, HttpUser, as_user, purge
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, purge
 
 test_ignore = ["Customer", "Contact", "Department", "Event"]
 
@@ -56,15 +55,8 @@ def ok(response):
 	return response.json.get("message")
 
 
-class VisitTestCase(FrappeTestCase):
-	http = {}
-
-	def as_http(self, user) -> HttpUser:
-		if user not in self.http:
-			self.http[user] = HttpUser(user)
-		return self.http[user]
-
-	def assertRefused(self, response):  # noqa: N802
+class VisitTestCase(SiteTestCase):
+	def assertRefused(self, response):  # noqa: N802 - unittest's naming
 		self.assertTrue(400 <= response.status_code < 500, f"{response.status_code}: {response.text[-400:]}")
 		frappe.db.rollback()  # see what the other connections committed
 

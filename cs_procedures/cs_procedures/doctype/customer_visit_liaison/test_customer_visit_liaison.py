@@ -2,10 +2,9 @@
 department, and the meeting memo whose decisions the CS manager closes."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
-from cs_procedures.testing import Fixtures, HttpUser, as_user, ensure_customer
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, ensure_customer
 
 test_ignore = ["Customer", "Contact", "Department"]
 
@@ -56,17 +55,10 @@ def liaison_doc(**values):
 	}
 
 
-class LiaisonCase(FrappeTestCase):
-	http = {}
-
-	def as_http(self, user) -> HttpUser:
-		if user not in self.http:
-			self.http[user] = HttpUser(user)
-		return self.http[user]
-
-	def assertRefused(self, response):  # noqa: N802
+class LiaisonCase(SiteTestCase):
+	def assertRefused(self, response):  # noqa: N802 - unittest's naming
 		self.assertTrue(400 <= response.status_code < 500, f"{response.status_code}: {response.text[-400:]}")
-		frappe.db.rollback()
+		frappe.db.rollback()  # see what the other connections committed
 
 	def fresh(self, doctype, name):
 		frappe.db.rollback()

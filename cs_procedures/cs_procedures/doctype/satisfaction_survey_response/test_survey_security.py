@@ -21,7 +21,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	hash_token,
 	link_token,
 )
-from cs_procedures.testing import PASSWORD, Fixtures, ensure_customer, new_survey_campaign
+from cs_procedures.testing import PASSWORD, Fixtures, ensure_customer, message_of, new_survey_campaign
 
 test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
@@ -102,23 +102,6 @@ def remove_leftovers():
 			frappe.delete_doc(RESPONSE, name, force=True, ignore_permissions=True)
 		frappe.delete_doc(CAMPAIGN, campaign, force=True, ignore_permissions=True)
 	frappe.db.commit()
-
-
-def message_of(response) -> str:
-	"""What the user is told: the exception and the messages of an error response, or the page."""
-	try:
-		body = response.json
-	except Exception:
-		return response.text
-	if not isinstance(body, dict):
-		return response.text
-	parts = [str(body.get("exception") or "")]
-	for message in json.loads(body.get("_server_messages") or "[]"):
-		try:
-			parts.append(str(json.loads(message).get("message")))
-		except (ValueError, AttributeError):
-			parts.append(str(message))
-	return "\n".join(parts)
 
 
 class Session:

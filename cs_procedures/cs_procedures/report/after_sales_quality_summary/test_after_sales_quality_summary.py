@@ -189,11 +189,3 @@ class TestAfterSalesQualitySummary(FrappeTestCase):
 		message = response.json["message"]
 		self.assertEqual(len(message["result"]), 2)  # no total row: a sum of rates means nothing
 		self.assertTrue(message["report_summary"])
-
-	def test_desk_loads_the_report_script(self):
-		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
-		self.assertEqual(response.status_code, 200, response.text[-400:])
-		script = response.json["message"]["script"]
-		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)
-		self.assertNotIn("{%", script)

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.report.columns import column, escape_text
+from cs_procedures.cs_procedures.report.columns import bar_chart, column, escape_text
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -101,16 +101,4 @@ def columns(label, fieldtype, options):
 
 
 def chart(rows):
-	if not rows:
-		return None
-	# the chart's tooltip shows the labels as HTML
-	return {
-		"data": {
-			"labels": [escape_text(row.grp) or _("Not Set") for row in rows],
-			"datasets": [
-				{"name": _("Complaints"), "values": [row.complaints for row in rows]},
-				{"name": _("Repeat Complaints"), "values": [int(row.repeat_complaints or 0) for row in rows]},
-			],
-		},
-		"type": "bar",
-	}
+	return bar_chart(rows, {_("Complaints"): "complaints", _("Repeat Complaints"): "repeat_complaints"})

@@ -12,7 +12,13 @@ from frappe import _
 from frappe.utils import strip_html
 
 from cs_procedures.cs_procedures.report.after_sales_filters import group_of, period_values
-from cs_procedures.cs_procedures.report.columns import column, escape_text, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import (
+	bar_chart,
+	column,
+	escape_text,
+	escape_values,
+	translate_values,
+)
 
 # group_by filter value -> (SQL expression, column label, column type, link target)
 GROUPS = {
@@ -143,16 +149,4 @@ def grouped_columns(label, fieldtype, options):
 
 
 def chart(rows):
-	if not rows:
-		return None
-	# the chart's tooltip shows the labels as HTML
-	return {
-		"data": {
-			"labels": [escape_text(_(row.grp)) if row.grp else _("Not Set") for row in rows],
-			"datasets": [
-				{"name": _("Warranty Claims"), "values": [row.claims for row in rows]},
-				{"name": _("Closed"), "values": [int(row.closed or 0) for row in rows]},
-			],
-		},
-		"type": "bar",
-	}
+	return bar_chart(rows, {_("Warranty Claims"): "claims", _("Closed"): "closed"}, translate=True)

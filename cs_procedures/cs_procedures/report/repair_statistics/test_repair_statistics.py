@@ -200,11 +200,3 @@ class TestRepairStatistics(FrappeTestCase):
 		)
 		self.assertEqual(grouped.status_code, 200, grouped.text[-400:])
 		self.assertEqual(len(grouped.json["message"]["result"]), 3)  # two categories and the total
-
-	def test_desk_loads_the_report_script(self):
-		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
-		self.assertEqual(response.status_code, 200, response.text[-400:])
-		script = response.json["message"]["script"]
-		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)
-		self.assertNotIn("{%", script)

@@ -10,7 +10,12 @@ import frappe
 from frappe import _
 
 from cs_procedures.cs_procedures.report.after_sales_filters import group_of, period_values
-from cs_procedures.cs_procedures.report.columns import column, escape_text, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import (
+	bar_chart,
+	column,
+	escape_values,
+	translate_values,
+)
 
 NOT_RECORDED = "Not Recorded"
 
@@ -127,16 +132,4 @@ def grouped_columns(label, fieldtype, options):
 
 
 def chart(rows):
-	if not rows:
-		return None
-	# the chart's tooltip shows the labels as HTML
-	return {
-		"data": {
-			"labels": [escape_text(row.grp) for row in rows],
-			"datasets": [
-				{"name": _("Qty"), "values": [row.qty for row in rows]},
-				{"name": _("Returns"), "values": [row.returns for row in rows]},
-			],
-		},
-		"type": "bar",
-	}
+	return bar_chart(rows, {_("Qty"): "qty", _("Returns"): "returns"})

@@ -210,11 +210,3 @@ class TestReturnAndExchangeSummary(FrappeTestCase):
 		assert_inert(self, rows, message["chart"])
 		fields = [c["fieldname"] for c in message["columns"]]
 		self.assertEqual((total[fields.index("qty")], total[fields.index("amount")]), (4, 400))
-
-	def test_desk_loads_the_report_script(self):
-		"""The script with its filters, the shared period filters included into it."""
-		response = HttpUser(OFFICER).post("frappe.desk.query_report.get_script", {"report_name": REPORT})
-		self.assertEqual(response.status_code, 200, response.text[-400:])
-		script = response.json["message"]["script"]
-		self.assertIn("cs_procedures.after_sales_period_filters = () =>", script)
-		self.assertNotIn("{%", script)
