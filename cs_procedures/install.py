@@ -155,15 +155,14 @@ def ship_gates_on():
 	companies = frappe.get_all("Company", pluck="name", order_by="creation")
 	settings.adopt_companies(companies)
 	settings.save(ignore_permissions=True)
-	drafts = (
-		frappe.db.count("Sales Order", {"docstatus": 0, "company": ("in", companies)}) if companies else 0
+	if not companies:
+		return  # a new site: the setup wizard's company is added by `adopt_setup_company`
+	drafts = frappe.db.count("Sales Order", {"docstatus": 0, "company": ("in", companies)})
+	print(
+		_(
+			"Order reviews and approved return requests are now required for {0}; {1} draft Sales Orders will need an approved order review before they are submitted. CS Settings lists the companies that follow these procedures."
+		).format(", ".join(companies), drafts)
 	)
-	if companies:
-		print(
-			_(
-				"Order reviews and approved return requests are now required for {0}; {1} draft Sales Orders will need an approved order review before they are submitted. CS Settings lists the companies that follow these procedures."
-			).format(", ".join(companies), drafts)
-		)
 
 
 def adopt_setup_company(args):
