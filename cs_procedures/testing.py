@@ -91,6 +91,12 @@ def remove_users(users: list[str]) -> None:
 	frappe.db.commit()
 
 
+def emails(prefix: str, *names: str, domain: str = "example.com") -> tuple[str, ...]:
+	"""The test users' e-mail addresses `<prefix>.<name>@<domain>` (`<name>@<domain>` without a prefix),
+	in the order of `names`: `MANAGER, OFFICER = emails("rr", "manager", "officer")`."""
+	return tuple(f"{prefix}.{name}@{domain}" if prefix else f"{name}@{domain}" for name in names)
+
+
 # one password for every test user: they exist on test sites only, and an HTTP test logs in with it
 PASSWORD = "CS-Site-Test-2026!"
 

@@ -18,8 +18,6 @@ from cs_procedures.testing import (
 	make_delivery_note,
 )
 
-test_ignore = ["Sales Order", "Delivery Note", "Item", "Department", "Customer", "Contact", "Warehouse"]
-
 CUSTOMER = "_CS Privilege Customer"
 ROLES = {
 	"CS Manager": "lp.manager@example.com",

@@ -16,13 +16,9 @@ from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled as 
 from cs_procedures.cs_procedures.doctype.customer_property import scheduled as property_tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as survey_jobs
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.testing import Fixtures, ensure_stock_item, leaf_warehouse, new_survey_campaign
+from cs_procedures.testing import Fixtures, emails, ensure_stock_item, leaf_warehouse, new_survey_campaign
 
-test_ignore = ["Department", "Customer", "Item", "Warehouse", "Contact"]
-
-FOLLOWER = "jobs.follower@example.com"
-VP = "jobs.vp@example.com"
-STORE = "jobs.store@example.com"
+FOLLOWER, VP, STORE = emails("jobs", "follower", "vp", "store")
 CUSTOMER = "_CS Jobs Customer"
 QUALITY = "CS Jobs Quality"
 FIXTURES = Fixtures(

@@ -24,13 +24,7 @@ from frappe.model import no_value_fields, table_fields
 from frappe.model.workflow import get_transitions, get_workflow_name, has_approval_access
 from frappe.tests.utils import FrappeTestCase
 
-from cs_procedures.testing import (
-	Fixtures,
-	HttpUser,
-	as_user,
-	sample_record,
-	set_stored_state,
-)
+from cs_procedures.testing import Fixtures, HttpUser, as_user, sample_record, set_stored_state
 
 CUSTOMER = "_CS Side Door Customer"
 PORTAL_USER = "sd.portal@cs-portal.example"

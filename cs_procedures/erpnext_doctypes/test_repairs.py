@@ -11,20 +11,9 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.after_sale
 )
 from cs_procedures.erpnext_doctypes.repairs import make_warranty_claim
 from cs_procedures.procedures import after_sales as rules
-from cs_procedures.testing import (
-	DEMO_ITEM,
-	Fixtures,
-	HttpUser,
-	as_user,
-	company,
-	ensure_sales_person,
-)
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails, ensure_sales_person
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
-
-MANAGER = "rep.manager@example.com"
-OFFICER = "rep.officer@example.com"
-TECHNICIAN = "rep.technician@example.com"
+MANAGER, OFFICER, TECHNICIAN = emails("rep", "manager", "officer", "technician")
 CUSTOMER = "_CS Repairs Customer"
 REPAIRER = "_CS Test Repairer"
 PART = "_CS Test Heating Element"

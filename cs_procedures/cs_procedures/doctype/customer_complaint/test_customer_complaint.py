@@ -14,6 +14,7 @@ from cs_procedures.testing import (
 	Fixtures,
 	SiteState,
 	as_user,
+	emails,
 	ensure_department,
 	ensure_user,
 	make_delivery_note,
@@ -23,15 +24,9 @@ from cs_procedures.testing import (
 # the links are created by the tests themselves, not from ERPNext's test records
 test_ignore = ["Sales Order", "Delivery Note", "Sales Invoice", "Item", "Batch", "Contact", "Department"]
 
-MANAGER = "cs.manager@example.com"
-OFFICER = "cs.officer@example.com"
-QA_HEAD = "qa.head@example.com"
-SALES_HEAD = "sales.head@example.com"
-VP = "cs.vp@example.com"
-MANAGER_ONLY = "cs.manager.only@example.com"
-PRODUCTION_HEAD = "production.head@example.com"
-FINANCE_HEAD = "finance.head@example.com"
-GM = "cs.gm@example.com"
+MANAGER, OFFICER, VP, MANAGER_ONLY, GM = emails("cs", "manager", "officer", "vp", "manager.only", "gm")
+QA_HEAD, SALES_HEAD = emails("", "qa.head", "sales.head")
+PRODUCTION_HEAD, FINANCE_HEAD = emails("", "production.head", "finance.head")
 CUSTOMER = "_CS Test Customer"
 MONDAY = datetime(2026, 1, 5, 9, 0)  # 2026-01-05 is a Monday
 QUALITY, SALES = "CS Test Quality", "CS Test Sales"

@@ -29,8 +29,6 @@ from cs_procedures.testing import (
 	traceback_of,
 )
 
-test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
-
 ALPHA, BETA = "_CS Portal Alpha", "_CS Portal Beta"
 PORTAL_A, PORTAL_B = "portal.a@cs-portal.example", "portal.b@cs-portal.example"
 MANAGER = "portal.manager@cs-portal.example"

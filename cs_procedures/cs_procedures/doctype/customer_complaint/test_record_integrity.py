@@ -20,25 +20,16 @@ from cs_procedures.testing import (
 	HttpUser,
 	as_user,
 	company,
+	emails,
 	ensure_customer,
 	ensure_stock_item,
 	leaf_warehouse,
 )
 
-test_ignore = ["Sales Order", "Item", "Department", "Customer", "Contact", "Warehouse", "UOM"]
-
-MANAGER = "sec.manager@example.com"
-OFFICER = "sec.officer@example.com"
-QA_HEAD = "sec.qa.head@example.com"
-SALES_HEAD = "sec.sales.head@example.com"
-SALES_VERIFIER = "sec.sales.verifier@example.com"
-VP = "sec.vp@example.com"
-GM = "sec.gm@example.com"
-ENGINEER = "sec.engineer@example.com"
-QUALITY_REVIEWER = "sec.quality.reviewer@example.com"
-MATERIALS = "sec.materials@example.com"
-SALESPERSON = "sec.salesperson@example.com"
-STORE = "sec.store@example.com"
+MANAGER, OFFICER, QA_HEAD = emails("sec", "manager", "officer", "qa.head")
+SALES_HEAD, SALES_VERIFIER, VP = emails("sec", "sales.head", "sales.verifier", "vp")
+GM, ENGINEER, QUALITY_REVIEWER = emails("sec", "gm", "engineer", "quality.reviewer")
+MATERIALS, SALESPERSON, STORE = emails("sec", "materials", "salesperson", "store")
 CUSTOMER = "_CS Integrity Customer"
 REQUEST_CHANGE = "cs_procedures.cs_procedures.doctype.order_review.order_review.request_change"
 QUALITY, SALES = "CS Sec Quality", "CS Sec Sales"

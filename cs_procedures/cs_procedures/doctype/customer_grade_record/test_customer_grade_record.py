@@ -22,6 +22,7 @@ from cs_procedures.testing import (
 	SiteTestCase,
 	as_user,
 	company,
+	emails,
 	ensure_customer,
 	ensure_user,
 	quote,
@@ -29,11 +30,7 @@ from cs_procedures.testing import (
 
 test_ignore = ["Item", "Customer", "Contact", "Department", "UOM", "Warehouse", "Company"]
 
-MANAGER = "grade.manager@example.com"
-OFFICER = "grade.officer@example.com"
-GM = "grade.gm@example.com"
-MANAGER_2 = "grade.manager2@example.com"
-SALES = "grade.sales@example.com"
+MANAGER, OFFICER, GM, MANAGER_2, SALES = emails("grade", "manager", "officer", "gm", "manager2", "sales")
 ITEM = "_CS Test Grading Service"
 # sales of the test year: 1,000 in all
 LEAD, TWIN1, TWIN2, SMALL, TINY, IDLE = (

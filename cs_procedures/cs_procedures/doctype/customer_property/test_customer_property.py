@@ -7,20 +7,16 @@ from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime, today
 
-from cs_procedures.cs_procedures.doctype.customer_property.customer_property import (
-	make_quality_inspection,
-)
+from cs_procedures.cs_procedures.doctype.customer_property.customer_property import make_quality_inspection
 from cs_procedures.cs_procedures.doctype.customer_property.scheduled import remind_lots_stored_a_year
 from cs_procedures.procedures import property as rules
-from cs_procedures.testing import Fixtures, as_user, leaf_warehouse
+from cs_procedures.testing import Fixtures, as_user, emails, leaf_warehouse
 
 # the links are created by the tests themselves, not from ERPNext's test records
 test_ignore = ["Item", "Quality Inspection", "Warehouse", "UOM", "Contact", "Department"]
 
-STORE_KEEPER = "cp.store@example.com"
-INSPECTOR = "cp.quality@example.com"
+STORE_KEEPER, INSPECTOR, MANAGER = emails("cp", "store", "quality", "manager")
 OFFICER = "cs.officer@example.com"
-MANAGER = "cp.manager@example.com"
 CUSTOMER = "_CS Test Property Customer"
 ITEM = "_CS Test Customer Resin"
 

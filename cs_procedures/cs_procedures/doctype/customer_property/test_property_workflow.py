@@ -12,8 +12,6 @@ from frappe.utils import getdate, now_datetime, today
 from cs_procedures.procedures import property as rules
 from cs_procedures.testing import Fixtures, HttpUser, as_user, leaf_warehouse
 
-test_ignore = ["Item", "Warehouse", "UOM", "Customer", "Contact", "Department"]
-
 STORE = "pw.store@example.com"  # the warehouse (仓库)
 QC = "pw.qc@example.com"  # incoming inspection (品管)
 OFFICER = "pw.officer@example.com"  # marketing / customer service (市场部)

@@ -6,14 +6,11 @@ from frappe.utils import add_days, getdate, today
 from cs_procedures.cs_procedures.doctype.customer_visit import scheduled
 from cs_procedures.cs_procedures.doctype.customer_visit.visits_site import GRADE_FIELD
 from cs_procedures.procedures import visits as rules
-from cs_procedures.testing import Fixtures, SiteTestCase, as_user, purge
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, emails, purge
 
 test_ignore = ["Customer", "Contact", "Department", "Event"]
 
-MANAGER = "visit.manager@example.com"
-OFFICER = "visit.officer@example.com"
-OTHER_OFFICER = "visit.officer2@example.com"
-HEAD = "visit.head@example.com"
+MANAGER, OFFICER, OTHER_OFFICER, HEAD = emails("visit", "manager", "officer", "officer2", "head")
 PLANNED = "_CS Visit Planned Customer"
 UNPLANNED = "_CS Visit Unplanned Customer"
 OVERDUE = "_CS Visit Overdue Customer"

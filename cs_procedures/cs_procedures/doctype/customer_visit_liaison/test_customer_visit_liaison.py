@@ -4,14 +4,12 @@ department, and the meeting memo whose decisions the CS manager closes."""
 import frappe
 from frappe.utils import add_days, now_datetime, today
 
-from cs_procedures.testing import Fixtures, SiteTestCase, as_user, ensure_customer
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, emails, ensure_customer
 
 test_ignore = ["Customer", "Contact", "Department"]
 
-MANAGER = "liaison.manager@example.com"
-OFFICER = "liaison.officer@example.com"
-QA_HEAD = "liaison.qa.head@example.com"
-PRODUCTION_HEAD = "liaison.production.head@example.com"
+MANAGER, OFFICER = emails("liaison", "manager", "officer")
+QA_HEAD, PRODUCTION_HEAD = emails("liaison", "qa.head", "production.head")
 CUSTOMER = "_CS Liaison Customer"
 ACKNOWLEDGE = "cs_procedures.cs_procedures.doctype.customer_visit_liaison.customer_visit_liaison.acknowledge"
 DEPARTMENT_NAMES = {"quality": "CS Liaison Quality", "production": "CS Liaison Production"}

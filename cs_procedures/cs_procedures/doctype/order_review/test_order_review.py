@@ -9,17 +9,13 @@ from frappe.utils import add_days, getdate
 
 from cs_procedures.cs_procedures.doctype.order_review.order_review import make_order_review
 from cs_procedures.procedures import order_review as rules
-from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails
 
 test_ignore = ["Sales Order", "Department", "Customer"]
 
 CUSTOMER = "_CS Review Customer"
-SALES = "review.sales@example.com"
-ENGINEER = "review.engineer@example.com"
-QUALITY = "review.quality@example.com"
-MATERIALS = "review.materials@example.com"
-GM = "review.gm@example.com"
-VP = "review.vp@example.com"
+SALES, ENGINEER, QUALITY = emails("review", "sales", "engineer", "quality")
+MATERIALS, GM, VP = emails("review", "materials", "gm", "vp")
 DEPARTMENT_NAMES = {function: f"CS Review {function}" for function in rules.ASPECTS}  # function -> its name
 
 

@@ -16,13 +16,11 @@ from cs_procedures.cs_procedures.doctype.return_request.return_request import (
 )
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring import count_returns
 from cs_procedures.procedures import after_sales as rules
-from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, make_delivery_note
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails, make_delivery_note
 
 test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
 
-MANAGER = "rr.manager@example.com"
-OFFICER = "rr.officer@example.com"
-STORE = "rr.store@example.com"
+MANAGER, OFFICER, STORE = emails("rr", "manager", "officer", "store")
 CUSTOMER = "_CS Returns Customer"
 OTHER = "_CS Returns Other Customer"
 SHARED = {}

@@ -13,9 +13,7 @@ from frappe.email.doctype.email_queue.email_queue import EmailQueue
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
-	invitations,
-)
+from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import invitations
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
 	satisfaction_survey_campaign as campaign_module,
 )
@@ -25,8 +23,6 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	link_token,
 )
 from cs_procedures.testing import Fixtures, ensure_customer, new_survey_campaign
-
-test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
 
 CAMPAIGN, RESPONSE = "Satisfaction Survey Campaign", "Satisfaction Survey Response"
 ALPHA, BETA, GAMMA, DELTA = (f"_CS Invite {name}" for name in ("Alpha", "Beta", "Gamma", "Delta"))

@@ -28,8 +28,6 @@ from cs_procedures.testing import (
 	survey_settings,
 )
 
-test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
-
 TITLE = "_CS survey procedure test"
 TEMPLATE = "Customer Satisfaction Survey"
 DELTA, EPSILON, ZETA, ETA = "_CS Proc Delta", "_CS Proc Epsilon", "_CS Proc Zeta", "_CS Proc Eta"

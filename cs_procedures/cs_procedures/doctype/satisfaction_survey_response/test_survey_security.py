@@ -23,8 +23,6 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 )
 from cs_procedures.testing import PASSWORD, Fixtures, ensure_customer, message_of, new_survey_campaign
 
-test_ignore = ["Call Log", "Quality Action", "Contact", "Department"]
-
 TEMPLATE = "Customer Satisfaction Survey"
 TITLE = "_CS survey security test"
 TARGET, OTHER, THIRD = "_CS Sec Target", "_CS Sec Other", "_CS Sec Third"

@@ -21,8 +21,6 @@ from cs_procedures.testing import (
 	make_stock_invoice,
 )
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order", "Item Group"]
-
 REPORT = "After-Sales Quality Summary"
 MANAGER = "aqs.manager@example.com"
 OFFICER = "aqs.officer@example.com"

@@ -9,15 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowtime, today
 
 from cs_procedures.cs_procedures.report.repair_statistics import repair_statistics
-from cs_procedures.testing import (
-	Fixtures,
-	HttpUser,
-	as_user,
-	company,
-	ensure_sales_person,
-)
-
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Person"]
+from cs_procedures.testing import Fixtures, HttpUser, as_user, company, ensure_sales_person
 
 REPORT = "Repair Statistics"
 OFFICER = "rst.officer@example.com"

@@ -25,8 +25,6 @@ from cs_procedures.testing import (
 	make_stock_invoice,
 )
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
-
 REPORT = "Return and Exchange Summary"
 MANAGER = "res.manager@example.com"
 OFFICER = "res.officer@example.com"
