@@ -6,16 +6,18 @@ their names and subjects)."""
 
 import frappe
 from frappe.model.workflow import apply_workflow
-from frappe.utils import add_days, now_datetime, today
+from frappe.utils import add_days, now_datetime
 from frappe.utils.password import update_password
 
 from cs_procedures.testing import (
 	as_user,
 	company,
+	complaint_doc,
 	ensure_customer,
 	ensure_department,
 	ensure_stock_item,
 	ensure_user,
+	sales_order_doc,
 )
 
 PASSWORD = "Demo-2026!"
@@ -73,18 +75,13 @@ def make_complaint(customer: str, complaint_type: str, subject: str, state: str)
 	if existing:
 		return existing
 	with as_user("demo.manager@example.com"):
-		doc = frappe.get_doc(
-			{
-				"doctype": "Customer Complaint",
-				"customer": customer,
-				"channel": "Phone",
-				"received_on": now_datetime().replace(microsecond=0),
-				"complaint_type": complaint_type,
-				"subject": subject,
-				"description": f"<p>{frappe.utils.escape_html(subject)}.</p>",
-				"follower": "demo.officer@example.com",
-				"customer_required_by": add_days(now_datetime(), 7),
-			}
+		doc = complaint_doc(
+			customer,
+			subject,
+			f"<p>{frappe.utils.escape_html(subject)}.</p>",
+			complaint_type,
+			follower="demo.officer@example.com",
+			customer_required_by=add_days(now_datetime(), 7),
 		).insert()
 		if state == "Sheet Issued":
 			apply_workflow(doc, "Issue Sheet")
@@ -99,16 +96,7 @@ def make_order() -> str:
 	existing = frappe.db.get_value("Sales Order", {"po_no": po}, "name")
 	if existing:
 		return existing
-	order = frappe.get_doc(
-		{
-			"doctype": "Sales Order",
-			"company": company(),
-			"customer": "Shenzhen Lights Co.",
-			"po_no": po,
-			"delivery_date": add_days(today(), 30),
-			"items": [{"item_code": item, "qty": 2000, "rate": 3.2, "delivery_date": add_days(today(), 30)}],
-		}
-	).insert()
+	order = sales_order_doc("Shenzhen Lights Co.", 2000, 3.2, item_code=item, po_no=po).insert()
 	with as_user("demo.officer@example.com"):
 		frappe.get_doc(
 			{
@@ -138,23 +126,17 @@ def make_after_sales() -> dict:
 	customer = "Ningbo Home Appliances"
 	delivery = make_delivery_note(customer, 20)
 	with as_user("demo.manager@example.com"):
-		complaint = frappe.get_doc(
-			{
-				"doctype": "Customer Complaint",
-				"customer": customer,
-				"channel": "Phone",
-				"received_on": now_datetime().replace(microsecond=0),
-				"complaint_type": "Quality",
-				"subject": subject,
-				"description": "<p>Four of the twenty dryers do not heat.</p>",
-				"follower": "demo.officer@example.com",
-				"customer_request": "Replacement",
-				"delivery_note": delivery.name,
-				"item_code": delivery.items[0].item_code,
-				"qty": 20,
-				"defect_qty": 4,
-				"customer_required_by": add_days(now_datetime(), 7),
-			}
+		complaint = complaint_doc(
+			customer,
+			subject,
+			"<p>Four of the twenty dryers do not heat.</p>",
+			follower="demo.officer@example.com",
+			customer_request="Replacement",
+			delivery_note=delivery.name,
+			item_code=delivery.items[0].item_code,
+			qty=20,
+			defect_qty=4,
+			customer_required_by=add_days(now_datetime(), 7),
 		).insert()
 	with as_user("demo.officer@example.com"):
 		request = make_from_complaint(complaint.name)

@@ -365,15 +365,7 @@ DEMO_ITEM = "_CS Test Dryer"
 
 def make_delivery_note(customer: str, qty: float):
 	"""A submitted Delivery Note, the goods first received into stock (no site setting is changed)."""
-	warehouse = receive_stock(qty)
-	return frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": company(),
-			"customer": customer,
-			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
-		}
-	).submit()
+	return _submitted_sale("Delivery Note", customer, qty)
 
 
 def receive_stock(qty: float) -> str:
@@ -394,13 +386,18 @@ def receive_stock(qty: float) -> str:
 
 def make_stock_invoice(customer: str, qty: float):
 	"""A submitted Sales Invoice that delivers the goods itself (update stock), the goods first received."""
+	return _submitted_sale("Sales Invoice", customer, qty, update_stock=1)
+
+
+def _submitted_sale(doctype: str, customer: str, qty: float, **values):
+	"""A submitted sales document of `doctype` selling `qty` of the demo item at 100, received first."""
 	warehouse = receive_stock(qty)
 	return frappe.get_doc(
 		{
-			"doctype": "Sales Invoice",
+			"doctype": doctype,
 			"company": company(),
 			"customer": customer,
-			"update_stock": 1,
+			**values,
 			"items": [{"item_code": DEMO_ITEM, "qty": qty, "rate": 100, "warehouse": warehouse}],
 		}
 	).submit()
@@ -422,6 +419,20 @@ def remove_committed(records: list) -> None:
 	frappe.db.commit()
 
 
+def remove_complaints_and_deliveries(customers) -> None:
+	"""The complaints and delivery notes (returns first, cancelled) an interrupted run left for `customers`:
+	a survey would count them again."""
+	for name in frappe.get_all("Customer Complaint", filters={"customer": ("in", customers)}, pluck="name"):
+		frappe.delete_doc("Customer Complaint", name, force=True, ignore_permissions=True)
+	for name in frappe.get_all(
+		"Delivery Note", filters={"customer": ("in", customers)}, pluck="name", order_by="is_return desc"
+	):
+		note = frappe.get_doc("Delivery Note", name)
+		if note.docstatus == 1:
+			note.cancel()
+		frappe.delete_doc("Delivery Note", name, force=True, ignore_permissions=True)
+
+
 def ensure_sales_person(name: str) -> str:
 	"""A sales person (ERPNext's service person on a Maintenance Visit)."""
 	if not frappe.db.exists("Sales Person", name):
@@ -430,6 +441,42 @@ def ensure_sales_person(name: str) -> str:
 			{"doctype": "Sales Person", "sales_person_name": name, "parent_sales_person": root}
 		).insert()
 	return name
+
+
+def sales_order_doc(customer: str, qty: float, rate: float, item_code: str = DEMO_ITEM, **values):
+	"""A new (unsaved) Sales Order of the default company: `qty` of `item_code` at `rate`, due in 30 days."""
+	from frappe.utils import add_days, getdate
+
+	due = add_days(getdate(), 30)
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"company": company(),
+			"customer": customer,
+			"delivery_date": due,
+			**values,
+			"items": [{"item_code": item_code, "qty": qty, "rate": rate, "delivery_date": due}],
+		}
+	)
+
+
+def complaint_doc(customer: str, subject: str, description: str, complaint_type: str = "Quality", **values):
+	"""A new (unsaved) Customer Complaint of `customer` received by phone now; `values` add or override
+	fields (`received_on`, `follower`, ...)."""
+	from frappe.utils import now_datetime
+
+	return frappe.get_doc(
+		{
+			"doctype": "Customer Complaint",
+			"customer": customer,
+			"channel": "Phone",
+			"received_on": now_datetime().replace(microsecond=0),
+			"complaint_type": complaint_type,
+			"subject": subject,
+			"description": description,
+			**values,
+		}
+	)
 
 
 def make_return(delivery_note: str, qty: float):
@@ -530,6 +577,42 @@ class SiteTestCase(FrappeTestCase):
 			self.http[user] = HttpUser(user)
 		return self.http[user]
 
+	# after a refused request, roll back to see what the requests' own connections committed
+	refused_rolls_back = False
+
+	def assertRefused(self, response, *fragments: str, status=None):  # noqa: N802 - unittest's naming
+		"""The request was refused: a 4xx status, or `status` (the one expected, or a tuple of the allowed
+		ones), and a message holding each of `fragments`."""
+		message = message_of(response)
+		if status:
+			allowed = (status,) if isinstance(status, int) else tuple(status)
+			self.assertIn(response.status_code, allowed, traceback_of(response))
+		else:
+			self.assertTrue(
+				400 <= response.status_code < 500, f"{response.status_code}: {traceback_of(response)}"
+			)
+		for fragment in fragments:
+			self.assertIn(fragment, message)
+		if self.refused_rolls_back:
+			frappe.db.rollback()
+
+
+def run_report(report, user: str, filters: dict):
+	"""A script report's whole result (columns, rows, message, chart ...) as `user` sees it."""
+	with as_user(user):
+		return report.execute(filters)
+
+
+def assert_inert(test, rows, chart) -> None:
+	"""No report cell and no chart label can open a tag: customer text leaves the report escaped (a
+	Link cell holds a document name, which cannot hold "<")."""
+	for row in rows:
+		for field, value in row.items() if isinstance(row, dict) else enumerate(row):
+			if isinstance(value, str):
+				test.assertNotIn("<", value, field)
+	for label in (chart or {}).get("data", {}).get("labels", []):
+		test.assertNotIn("<", label)
+
 
 def quote(text: str) -> str:
 	from urllib.parse import quote as url_quote
@@ -623,7 +706,6 @@ def browser_complaint() -> dict:
 	(`bench --site S execute cs_procedures.testing.browser_complaint`). The complaints an earlier
 	run left for the test customer are removed first."""
 	from frappe.model.workflow import apply_workflow
-	from frappe.utils import now_datetime
 
 	frappe.only_for("System Manager")
 	password = frappe.generate_hash(length=16) + "-Aa1"
@@ -644,18 +726,13 @@ def browser_complaint() -> dict:
 	allowed = settings.allow_sales_only_handling
 	settings.db_set("allow_sales_only_handling", 1)  # the reply below needs no complaint sheet
 	try:
-		complaint = frappe.get_doc(
-			{
-				"doctype": "Customer Complaint",
-				"customer": customer,
-				"channel": "Phone",
-				"received_on": now_datetime().replace(microsecond=0),
-				"complaint_type": "Service",
-				"subject": "Late delivery of the last order",
-				"description": "The goods arrived three days late.",
-				"handled_by_sales_alone": 1,
-				"reply_summary": "The carrier was late; we changed carriers for your route.",
-			}
+		complaint = complaint_doc(
+			customer,
+			"Late delivery of the last order",
+			"The goods arrived three days late.",
+			"Service",
+			handled_by_sales_alone=1,
+			reply_summary="The carrier was late; we changed carriers for your route.",
 		).insert()
 		frappe.clear_document_cache("CS Settings", "CS Settings")
 		apply_workflow(complaint, "Reply to Customer")
