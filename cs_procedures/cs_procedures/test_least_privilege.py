@@ -12,10 +12,11 @@ from cs_procedures.testing import (
 	DEMO_ITEM,
 	Fixtures,
 	HttpUser,
-	company,
+	complaint_doc,
 	ensure_stock_item,
 	leaf_warehouse,
 	make_delivery_note,
+	sales_order_doc,
 )
 
 CUSTOMER = "_CS Privilege Customer"
@@ -80,30 +81,15 @@ def prepare(fixtures):
 			*[r for r in frappe.get_roles(user) if r.startswith("CS ") and r != role]
 		)
 	delivery = fixtures.record(make_delivery_note(CUSTOMER, 5))
-	complaint = frappe.get_doc(
-		{
-			"doctype": "Customer Complaint",
-			"customer": CUSTOMER,
-			"channel": "Phone",
-			"received_on": "2026-03-02 09:00:00",
-			"complaint_type": "Quality",
-			"subject": "Scratches",
-			"description": "Scratched.",
-			"delivery_note": delivery.name,
-			"item_code": DEMO_ITEM,
-		}
+	complaint = complaint_doc(
+		CUSTOMER,
+		"Scratches",
+		"Scratched.",
+		received_on="2026-03-02 09:00:00",
+		delivery_note=delivery.name,
+		item_code=DEMO_ITEM,
 	).insert()
-	order = frappe.get_doc(
-		{
-			"doctype": "Sales Order",
-			"company": company(),
-			"customer": CUSTOMER,
-			"delivery_date": add_days(getdate(), 30),
-			"items": [
-				{"item_code": DEMO_ITEM, "qty": 5, "rate": 10, "delivery_date": add_days(getdate(), 30)}
-			],
-		}
-	).insert()
+	order = sales_order_doc(CUSTOMER, 5, 10).insert()
 	review = frappe.get_doc(
 		{"doctype": "Order Review", "sales_order": order.name, "customer_requirements": "<p>5 pcs</p>"}
 	).insert()

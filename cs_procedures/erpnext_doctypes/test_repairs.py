@@ -11,7 +11,16 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.after_sale
 )
 from cs_procedures.erpnext_doctypes.repairs import make_warranty_claim
 from cs_procedures.procedures import after_sales as rules
-from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails, ensure_sales_person
+from cs_procedures.testing import (
+	DEMO_ITEM,
+	Fixtures,
+	HttpUser,
+	as_user,
+	company,
+	complaint_doc,
+	emails,
+	ensure_sales_person,
+)
 
 MANAGER, OFFICER, TECHNICIAN = emails("rep", "manager", "officer", "technician")
 CUSTOMER = "_CS Repairs Customer"
@@ -34,20 +43,14 @@ record = FIXTURES.record
 
 def new_complaint():
 	with as_user(MANAGER):
-		doc = frappe.get_doc(
-			{
-				"doctype": "Customer Complaint",
-				"customer": CUSTOMER,
-				"channel": "Phone",
-				"received_on": now_datetime().replace(microsecond=0),
-				"complaint_type": "Quality",
-				"subject": "Dryer stopped heating",
-				"description": "Stopped after two weeks.",
-				"follower": OFFICER,
-				"customer_request": "Repair",
-				"item_code": DEMO_ITEM,
-				"customer_required_by": add_days(now_datetime(), 14),
-			}
+		doc = complaint_doc(
+			CUSTOMER,
+			"Dryer stopped heating",
+			"Stopped after two weeks.",
+			follower=OFFICER,
+			customer_request="Repair",
+			item_code=DEMO_ITEM,
+			customer_required_by=add_days(now_datetime(), 14),
 		).insert()
 	record(doc)
 	return doc
@@ -117,20 +120,7 @@ class TestRepairs(FrappeTestCase):
 		self.assertEqual(response.status_code, 200, response.text[-300:])
 		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_AWAITING)
 		self.assertIn(MANAGER, assigned(claim))
-
-		# the officer can neither decide nor write the decision by hand
-		self.assertEqual(call(OFFICER, "decide_cost", claim=claim.name, approve=1).status_code, 403)
-		frappe.db.commit()
-		forged = HttpUser(OFFICER).put(
-			"Warranty Claim",
-			claim.name,
-			{"cs_repair_cost_status": "Approved", "cs_repair_cost_approved_by": OFFICER},
-		)
-		self.assertEqual(forged.status_code, 200, forged.text[-300:])  # Frappe puts the values back
-		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_AWAITING)
-		self.assertIsNone(stored(claim, "cs_repair_cost_approved_by"))
-		with as_user(TECHNICIAN), self.assertRaises(frappe.ValidationError):
-			frappe.get_doc(visit.doctype, visit.name).submit()
+		self.assert_the_officer_cannot_decide(claim, visit)
 
 		# a rejection says why
 		self.assertEqual(call(MANAGER, "decide_cost", claim=claim.name, approve=0).status_code, 417)
@@ -169,6 +159,21 @@ class TestRepairs(FrappeTestCase):
 		complaint.reload()
 		self.assertIsNone(complaint.repaired_on)
 		self.assertIsNone(complaint.repair_result)
+
+	def assert_the_officer_cannot_decide(self, claim, visit):
+		"""The officer can neither decide nor write the decision by hand."""
+		self.assertEqual(call(OFFICER, "decide_cost", claim=claim.name, approve=1).status_code, 403)
+		frappe.db.commit()
+		forged = HttpUser(OFFICER).put(
+			"Warranty Claim",
+			claim.name,
+			{"cs_repair_cost_status": "Approved", "cs_repair_cost_approved_by": OFFICER},
+		)
+		self.assertEqual(forged.status_code, 200, forged.text[-300:])  # Frappe puts the values back
+		self.assertEqual(stored(claim, "cs_repair_cost_status"), rules.COST_AWAITING)
+		self.assertIsNone(stored(claim, "cs_repair_cost_approved_by"))
+		with as_user(TECHNICIAN), self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(visit.doctype, visit.name).submit()
 
 	def test_repair_without_cost_needs_no_approval(self):
 		complaint, claim = new_claim(cost=0)

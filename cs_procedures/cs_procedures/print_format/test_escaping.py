@@ -17,7 +17,15 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, today
 from werkzeug.test import Client
 
-from cs_procedures.testing import company, ensure_customer, ensure_stock_item, ensure_user
+from cs_procedures.testing import (
+	company,
+	complaint_doc,
+	ensure_customer,
+	ensure_stock_item,
+	ensure_user,
+	new_survey_campaign,
+	sales_order_doc,
+)
 
 CUSTOMER = "_CS Esc Customer"
 ITEM = "_CS Esc Item"
@@ -34,6 +42,11 @@ SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 def hostile(marker: str) -> str:
 	"""Markup that runs script if output as is; `marker` tells which field leaked."""
 	return f'<img src=x onerror=alert(1) title={marker}>"><script>alert(1)</script>'
+
+
+def hostiles(prefix: str, *fields: str) -> dict:
+	"""`hostile` markup for each field, marked `<prefix>_<field>`."""
+	return {field: hostile(f"{prefix}_{field}") for field in fields}
 
 
 def escaped(marker: str) -> str:
@@ -86,20 +99,16 @@ def ensure_template():
 
 
 def new_campaign(**values):
-	campaign = frappe.get_doc(
-		{
-			"doctype": "Satisfaction Survey Campaign",
-			"title": "Escaping test",
+	campaign = new_survey_campaign(
+		[CUSTOMER],
+		"Escaping test",
+		**{
 			"template": TEMPLATE,
 			"period_start": add_days(getdate(), -30),
-			"period_end": getdate(),
-			"send_date": getdate(),
 			"reply_by": add_days(getdate(), 7),
-			"audience": "Selected Customers",
-			"customers": [{"customer": CUSTOMER}],
 			**values,
-		}
-	).insert()
+		},
+	)
 	campaign.db_set({"status": "Sent", "invited_customers": 1})
 	return campaign
 
@@ -175,49 +184,39 @@ class TestPrintFormatsAndReports(EscapingAssertions, FrappeTestCase):
 	# --- Customer Complaint -------------------------------------------------------------------------
 
 	def new_complaint(self, **values):
-		complaint = frappe.get_doc(
-			{
-				"doctype": "Customer Complaint",
-				"customer": CUSTOMER,
-				"channel": "Phone",
-				"received_on": now_datetime().replace(microsecond=0),
-				"complaint_type": "Quality",
-				"subject": "Scratched housings",
-				"description": hostile("cc_description"),  # HTML by design: sanitized on save
-				"item_code": ITEM,
-				"qty": 10,
-				"responsible_department": self.department,
-				"received_by": STAFF,
-				"countermeasures": [
-					{
-						"what": "Add foam separators",
-						"why": "Parts rub in transit",
-						"who": "Packing team",
-						"where": "Line 2",
-						"how": "One per layer",
-						"containment_action": "Re-inspect stock",
-						"due_date": add_days(today(), 5),
-					}
-				],
-				**values,
-			}
+		complaint = complaint_doc(
+			CUSTOMER,
+			"Scratched housings",
+			hostile("cc_description"),  # HTML by design: sanitized on save
+			item_code=ITEM,
+			qty=10,
+			responsible_department=self.department,
+			received_by=STAFF,
+			countermeasures=[
+				{
+					"what": "Add foam separators",
+					"why": "Parts rub in transit",
+					"who": "Packing team",
+					"where": "Line 2",
+					"how": "One per layer",
+					"containment_action": "Re-inspect stock",
+					"due_date": add_days(today(), 5),
+				}
+			],
+			**values,
 		).insert()
 		row = complaint.countermeasures[0].name
 		poison(
 			"Complaint Countermeasure",
 			row,
-			**{f: hostile(f"cm_{f}") for f in ("what", "why", "containment_action", "who", "where", "how")},
+			**hostiles("cm", "what", "why", "containment_action", "who", "where", "how"),
 		)
 		poison(
 			"Customer Complaint",
 			complaint.name,
-			customer_name=hostile("cc_customer_name"),
-			item_name=hostile("cc_item_name"),
-			subject=hostile("cc_subject"),
-			vp_decision=hostile("cc_vp_decision"),
-			reply_summary=hostile("cc_reply_summary"),
-			verification_result=hostile("cc_verification_result"),
-			customer_request=hostile("cc_customer_request"),  # a Select written past its options
+			# customer_request: a Select written past its options
+			**hostiles("cc", "customer_name", "item_name", "subject", "vp_decision", "reply_summary"),
+			**hostiles("cc", "verification_result", "customer_request"),
 			countermeasure_approved_by=STAFF,
 			verified_by=STAFF,
 		)
@@ -290,18 +289,7 @@ class TestPrintFormatsAndReports(EscapingAssertions, FrappeTestCase):
 	def test_order_review_record(self):
 		from cs_procedures.cs_procedures.doctype.order_review.order_review import make_order_review
 
-		order = frappe.get_doc(
-			{
-				"doctype": "Sales Order",
-				"company": company(),
-				"customer": CUSTOMER,
-				"delivery_date": add_days(getdate(), 30),
-				"po_no": "PO-ESC",
-				"items": [
-					{"item_code": ITEM, "qty": 5, "rate": 12, "delivery_date": add_days(getdate(), 30)}
-				],
-			}
-		).insert()
+		order = sales_order_doc(CUSTOMER, 5, 12, item_code=ITEM, po_no="PO-ESC").insert()
 		poison("Sales Order Item", order.items[0].name, item_name=hostile("so_item_name"))
 		review = make_order_review(order.name)
 		review.insert()
@@ -316,10 +304,7 @@ class TestPrintFormatsAndReports(EscapingAssertions, FrappeTestCase):
 		poison(
 			"Order Review",
 			review.name,
-			customer_name=hostile("or_customer_name"),
-			customer_po=hostile("or_customer_po"),
-			gm_remarks=hostile("or_gm_remarks"),
-			change_reason=hostile("or_change_reason"),
+			**hostiles("or", "customer_name", "customer_po", "gm_remarks", "change_reason"),
 			version=2,
 			approved_by=STAFF,
 			approved_on=now_datetime(),

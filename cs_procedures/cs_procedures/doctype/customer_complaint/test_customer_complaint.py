@@ -14,6 +14,7 @@ from cs_procedures.testing import (
 	Fixtures,
 	SiteState,
 	as_user,
+	complaint_doc,
 	emails,
 	ensure_department,
 	ensure_user,
@@ -82,20 +83,15 @@ setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def new_complaint(**values):
-	doc = frappe.get_doc(
-		{
-			"doctype": "Customer Complaint",
-			"customer": CUSTOMER,
-			"channel": "Phone",
-			"received_on": MONDAY,
-			"complaint_type": "Quality",
-			"subject": "Scratched housings",
-			"description": "12 of 200 housings arrived scratched.",
-			"follower": OFFICER,
-			**values,
-		}
-	)
-	return doc.insert()
+	defaults = {
+		"customer": CUSTOMER,
+		"subject": "Scratched housings",
+		"received_on": MONDAY,
+		"follower": OFFICER,
+	}
+	return complaint_doc(
+		**{"description": "12 of 200 housings arrived scratched.", **defaults, **values}
+	).insert()
 
 
 class TestCustomerComplaint(FrappeTestCase):
@@ -165,55 +161,11 @@ class TestCustomerComplaint(FrappeTestCase):
 			],
 		)
 		try:
-			frappe.set_user(MANAGER)
-			doc = new_complaint(
-				claimed_qty=200, claimed_amount=8000, customer_required_by=datetime(2027, 1, 8, 17, 0)
-			)
-			frappe.set_user("Administrator")
-			self.assertEqual([row.function for row in doc.sign_offs], list(rules.SIGN_OFF_FUNCTIONS))
-			self.assertEqual(doc.sign_offs[1].department, production)
-			doc = self.act(MANAGER, doc, "Issue Sheet")
-			self.add_countermeasure(QA_HEAD, doc, status="Done")
-			doc = self.act(QA_HEAD, doc, "Approve Countermeasure")
-			self.edit(OFFICER, doc, reply_summary="Replacement and credit for the 200 housings.")
-			doc = self.act(OFFICER, doc, "Reply to Customer")
-			doc = self.act(OFFICER, doc, "Request Verification")
-			self.edit(QA_HEAD, doc, verification_result="Next lots without scratches.")
-			doc = self.act(QA_HEAD, doc, "Confirm Effective")
-			# the responsibility shared between the departments: 100 % in all, set by the CS manager
-			with as_user(MANAGER):
-				doc = frappe.get_doc(doc.doctype, doc.name)
-				doc.responsibilities[0].share = 60
-				self.assertRaisesRegex(frappe.ValidationError, "100 %", doc.save)
-				doc.reload()
-				doc.responsibilities[0].share = 100
-				doc.handling_method, doc.cause_class, doc.stage_at_fault = (
-					"Exchange",
-					"Negligence",
-					"Transport",
-				)
-				doc.save()
+			doc = self.verified_large_claim(production)
+			self.share_the_responsibility(doc)
 			with self.assertRaisesRegex(frappe.ValidationError, "signed off"):
 				self.act(MANAGER, doc, "Close")
-			for user, signs in (
-				(SALES_HEAD, ["Sales"]),
-				(PRODUCTION_HEAD, ["Production"]),
-				(QA_HEAD, ["Quality"]),
-				(FINANCE_HEAD, ["Finance"]),
-				(VP, ["Vice President"]),
-			):
-				with as_user(user):
-					frappe.get_doc(doc.doctype, doc.name).sign_claim(f"{user} agrees")
-				signed = {
-					row.function for row in frappe.get_doc(doc.doctype, doc.name).sign_offs if row.signed_by
-				}
-				self.assertTrue(set(signs) <= signed, (user, signed))
-			with as_user(SALES_HEAD), self.assertRaises(frappe.PermissionError):  # nothing more for them
-				frappe.get_doc(doc.doctype, doc.name).sign_claim("again")
-			with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "signed off already"):
-				doc = frappe.get_doc(doc.doctype, doc.name)
-				doc.claimed_amount = 4000
-				doc.save()
+			self.sign_by_the_departments_and_the_vp(doc)
 			with self.assertRaisesRegex(frappe.ValidationError, "General Manager"):
 				self.act(MANAGER, doc, "Close")
 			with as_user(GM):
@@ -236,6 +188,57 @@ class TestCustomerComplaint(FrappeTestCase):
 			self.assertIn("Approved: settle with the customer.", sheet)
 		finally:
 			FIXTURES.state.settings(claim_sign_off_amount=10000)
+
+	def verified_large_claim(self, production):
+		"""A claim of 8,000 (above the sign-off amount) walked to a confirmed verification."""
+		frappe.set_user(MANAGER)
+		doc = new_complaint(
+			claimed_qty=200, claimed_amount=8000, customer_required_by=datetime(2027, 1, 8, 17, 0)
+		)
+		frappe.set_user("Administrator")
+		self.assertEqual([row.function for row in doc.sign_offs], list(rules.SIGN_OFF_FUNCTIONS))
+		self.assertEqual(doc.sign_offs[1].department, production)
+		doc = self.act(MANAGER, doc, "Issue Sheet")
+		self.add_countermeasure(QA_HEAD, doc, status="Done")
+		doc = self.act(QA_HEAD, doc, "Approve Countermeasure")
+		self.edit(OFFICER, doc, reply_summary="Replacement and credit for the 200 housings.")
+		doc = self.act(OFFICER, doc, "Reply to Customer")
+		doc = self.act(OFFICER, doc, "Request Verification")
+		self.edit(QA_HEAD, doc, verification_result="Next lots without scratches.")
+		return self.act(QA_HEAD, doc, "Confirm Effective")
+
+	def share_the_responsibility(self, doc):
+		"""The responsibility shared between the departments: 100 % in all, set by the CS manager."""
+		with as_user(MANAGER):
+			doc = frappe.get_doc(doc.doctype, doc.name)
+			doc.responsibilities[0].share = 60
+			self.assertRaisesRegex(frappe.ValidationError, "100 %", doc.save)
+			doc.reload()
+			doc.responsibilities[0].share = 100
+			doc.handling_method, doc.cause_class, doc.stage_at_fault = ("Exchange", "Negligence", "Transport")
+			doc.save()
+
+	def sign_by_the_departments_and_the_vp(self, doc):
+		"""Each head signs their own line, once; a signed-off claim's amount stays as signed."""
+		for user, signs in (
+			(SALES_HEAD, ["Sales"]),
+			(PRODUCTION_HEAD, ["Production"]),
+			(QA_HEAD, ["Quality"]),
+			(FINANCE_HEAD, ["Finance"]),
+			(VP, ["Vice President"]),
+		):
+			with as_user(user):
+				frappe.get_doc(doc.doctype, doc.name).sign_claim(f"{user} agrees")
+			signed = {
+				row.function for row in frappe.get_doc(doc.doctype, doc.name).sign_offs if row.signed_by
+			}
+			self.assertTrue(set(signs) <= signed, (user, signed))
+		with as_user(SALES_HEAD), self.assertRaises(frappe.PermissionError):  # nothing more for them
+			frappe.get_doc(doc.doctype, doc.name).sign_claim("again")
+		with as_user(MANAGER), self.assertRaisesRegex(frappe.PermissionError, "signed off already"):
+			doc = frappe.get_doc(doc.doctype, doc.name)
+			doc.claimed_amount = 4000
+			doc.save()
 
 	def test_intake_routes_and_sets_the_sheet_deadline(self):
 		doc = new_complaint(received_on=datetime(2026, 1, 5, 16, 0), qty=200, defect_qty=12)

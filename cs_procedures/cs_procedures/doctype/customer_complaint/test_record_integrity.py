@@ -10,7 +10,7 @@ import json
 import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate, now_datetime, today
+from frappe.utils import add_days, now_datetime, today
 
 from cs_procedures.procedures import complaint as rules
 from cs_procedures.procedures import order_review as review_rules
@@ -19,11 +19,12 @@ from cs_procedures.testing import (
 	Fixtures,
 	HttpUser,
 	as_user,
-	company,
+	complaint_doc,
 	emails,
 	ensure_customer,
 	ensure_stock_item,
 	leaf_warehouse,
+	sales_order_doc,
 )
 
 MANAGER, OFFICER, QA_HEAD = emails("sec", "manager", "officer", "qa.head")
@@ -99,19 +100,13 @@ def edit(user, doc, **values):
 def make_complaints() -> dict:
 	def new(**values):
 		with as_user(MANAGER):
-			doc = frappe.get_doc(
-				{
-					"doctype": "Customer Complaint",
-					"customer": CUSTOMER,
-					"channel": "Phone",
-					"received_on": now_datetime().replace(microsecond=0),
-					"complaint_type": "Quality",
-					"subject": "Cracked housings",
-					"description": "Cracked.",
-					"follower": OFFICER,
-					"customer_required_by": add_days(now_datetime(), 14),
-					**values,
-				}
+			doc = complaint_doc(
+				CUSTOMER,
+				"Cracked housings",
+				"Cracked.",
+				follower=OFFICER,
+				customer_required_by=add_days(now_datetime(), 14),
+				**values,
 			).insert()
 		record(doc)
 		return doc
@@ -154,17 +149,7 @@ def make_reviews() -> dict:
 	ensure_stock_item(DEMO_ITEM)
 
 	def new_review():
-		order = frappe.get_doc(
-			{
-				"doctype": "Sales Order",
-				"company": company(),
-				"customer": CUSTOMER,
-				"delivery_date": add_days(getdate(), 30),
-				"items": [
-					{"item_code": DEMO_ITEM, "qty": 10, "rate": 5, "delivery_date": add_days(getdate(), 30)}
-				],
-			}
-		).insert()
+		order = sales_order_doc(CUSTOMER, 10, 5).insert()
 		record(order)
 		with as_user(SALESPERSON):
 			review = frappe.get_doc(
@@ -372,8 +357,13 @@ class TestHostileRequests(HostileCase):
 
 	# 8. the order review needs every department, each concluding its own row
 	def test_order_review_cannot_be_approved_without_the_departments(self):
+		self.assert_opinions_are_the_departments_own()
+		self.assert_approval_and_changes_follow_the_procedure()
+
+	def assert_opinions_are_the_departments_own(self):
+		"""Each department concludes its own row only, and a row is neither dropped nor added."""
 		salesperson, reviewer = self.as_http(SALESPERSON), self.as_http(QUALITY_REVIEWER)
-		manager, gm, engineer = self.as_http(MANAGER), self.as_http(GM), self.as_http(ENGINEER)
+		manager = self.as_http(MANAGER)
 		quality = frappe.db.get_value("Department", {"department_name": "CS Sec Quality"})
 
 		def rows(d, function=None, **changes):
@@ -421,6 +411,11 @@ class TestHostileRequests(HostileCase):
 				},
 			),
 		)
+
+	def assert_approval_and_changes_follow_the_procedure(self):
+		"""The GM's decision, the approval fields and the change requests only through the procedure."""
+		salesperson, manager = self.as_http(SALESPERSON), self.as_http(MANAGER)
+		gm, engineer = self.as_http(GM), self.as_http(ENGINEER)
 		self.assertRefused(
 			"review",
 			lambda d: gm.post(

@@ -92,6 +92,13 @@ def quality_inspection(status: str, submit: bool = True):
 
 
 class TestCustomerProperty(FrappeTestCase):
+	def assertSaveRefused(self, record, message: str, **values):  # noqa: N802 - unittest's naming
+		"""The stored record with `values` is not saved, and why says `message` (a pattern)."""
+		record.reload()
+		record.update(values)
+		with self.assertRaisesRegex(frappe.ValidationError, message):
+			record.save()
+
 	def test_rejected_lot_waits_for_the_customer(self):
 		record = new_property()
 		self.assertEqual(record.status, rules.RECEIVED)
@@ -110,14 +117,10 @@ class TestCustomerProperty(FrappeTestCase):
 		self.assertEqual(record.status, rules.NONCONFORMING)
 
 		with as_user(STORE_KEEPER):  # a save that skips the customer's notice is refused
-			record.reload()
-			record.update({"warehouse": leaf_warehouse(), "workflow_state": rules.IN_STORE})
-			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
-				record.save()
-			record.reload()
-			record.workflow_state = rules.RETURNED
-			with self.assertRaisesRegex(frappe.ValidationError, "notified"):
-				record.save()
+			self.assertSaveRefused(
+				record, "notified", warehouse=leaf_warehouse(), workflow_state=rules.IN_STORE
+			)
+			self.assertSaveRefused(record, "notified", workflow_state=rules.RETURNED)
 			record.reload()
 			record.customer_notified_on = now_datetime()
 			with self.assertRaises(frappe.ValidationError):  # how was the customer told?
@@ -193,13 +196,10 @@ class TestCustomerProperty(FrappeTestCase):
 
 	def test_storing_needs_an_inspection_and_return_is_always_possible(self):
 		record = new_property()
-		record.update({"warehouse": leaf_warehouse(), "workflow_state": rules.IN_STORE})
-		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
-			record.save()
-		record.reload()
-		record.workflow_state = rules.CONSUMED
-		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
-			record.save()
+		self.assertSaveRefused(
+			record, "inspection", warehouse=leaf_warehouse(), workflow_state=rules.IN_STORE
+		)
+		self.assertSaveRefused(record, "inspection", workflow_state=rules.CONSUMED)
 		record.reload()
 		with self.assertRaisesRegex(frappe.ValidationError, "inspection"):
 			act(record, "Pass Inspection")

@@ -5,11 +5,10 @@ for the approval, and a change raises a new version (an internal one after the v
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate
 
 from cs_procedures.cs_procedures.doctype.order_review.order_review import make_order_review
 from cs_procedures.procedures import order_review as rules
-from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails
+from cs_procedures.testing import DEMO_ITEM, Fixtures, HttpUser, as_user, company, emails, sales_order_doc
 
 test_ignore = ["Sales Order", "Department", "Customer"]
 
@@ -52,18 +51,7 @@ def new_sales_order():
 		frappe.get_doc(
 			{"doctype": "Item", "item_code": DEMO_ITEM, "item_group": "All Item Groups", "stock_uom": "Nos"}
 		).insert()
-	return frappe.get_doc(
-		{
-			"doctype": "Sales Order",
-			"company": company(),
-			"customer": CUSTOMER,
-			"delivery_date": add_days(getdate(), 30),
-			"po_no": f"PO-{frappe.generate_hash(length=6)}",
-			"items": [
-				{"item_code": DEMO_ITEM, "qty": 500, "rate": 12, "delivery_date": add_days(getdate(), 30)}
-			],
-		}
-	).insert()
+	return sales_order_doc(CUSTOMER, 500, 12, po_no=f"PO-{frappe.generate_hash(length=6)}").insert()
 
 
 class TestOrderReview(FrappeTestCase):

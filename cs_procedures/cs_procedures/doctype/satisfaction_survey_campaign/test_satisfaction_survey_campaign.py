@@ -27,6 +27,7 @@ from cs_procedures.testing import (
 	make_delivery_note,
 	make_return,
 	new_survey_campaign,
+	remove_complaints_and_deliveries,
 	survey_settings,
 )
 
@@ -67,15 +68,7 @@ setUpModule, tearDownModule = FIXTURES.hooks()
 def remove_leftovers():
 	"""What an interrupted run left: it would be counted again (complaints, returns, reminders)."""
 	customers = (ALPHA, BETA, GAMMA)
-	for name in frappe.get_all("Customer Complaint", filters={"customer": ("in", customers)}, pluck="name"):
-		frappe.delete_doc("Customer Complaint", name, force=True, ignore_permissions=True)
-	for name in frappe.get_all(
-		"Delivery Note", filters={"customer": ("in", customers)}, pluck="name", order_by="is_return desc"
-	):
-		note = frappe.get_doc("Delivery Note", name)
-		if note.docstatus == 1:
-			note.cancel()
-		frappe.delete_doc("Delivery Note", name, force=True, ignore_permissions=True)
+	remove_complaints_and_deliveries(customers)
 	for campaign in frappe.get_all("Satisfaction Survey Campaign", {"title": "Test campaign"}, pluck="name"):
 		for doctype, field in (
 			("Satisfaction Survey Response", "campaign"),
@@ -248,6 +241,34 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		)
 
 	def test_close_scores_with_deductions_and_raises_follow_ups(self):
+		campaign = self.answered_campaign_with_complaints_and_a_return()
+		campaign.close()
+		alpha, beta = response_of(campaign, ALPHA), response_of(campaign, BETA)
+		self.assertEqual((alpha.score, alpha.complaint_count, alpha.complaint_deduction), (72, 7, 5))
+		self.assertEqual((alpha.return_count, alpha.return_deduction, alpha.satisfaction), (1, 2, 65))
+		self.assertEqual((beta.score, beta.complaint_deduction, beta.satisfaction), (88, 1, 87))
+		self.assertTrue(alpha.callback_todo)  # 65 < 70
+		# 87 is above the call-back mark, but Delivery scored 8, under the item mark (001 4.4)
+		self.assertTrue(beta.callback_todo)
+		self.assertIn("under the item mark", frappe.db.get_value("ToDo", beta.callback_todo, "description"))
+		self.assertEqual(frappe.db.get_value("ToDo", alpha.callback_todo, "reference_name"), alpha.name)
+
+		campaign.reload()
+		self.assertEqual(
+			(campaign.status, campaign.responded_customers, campaign.response_rate), ("Closed", 2, 100)
+		)
+		self.assertTrue(campaign.is_valid)  # 2 of 2 is above 70 %
+		self.assertEqual(campaign.average_satisfaction, 76)
+		self.assert_follow_ups_become_one_quality_action(campaign)
+		self.assert_statistics_and_prints(campaign, alpha)
+
+		alpha = response_of(campaign, ALPHA)
+		alpha.answers[0].score = 20
+		self.assertRaises(frappe.ValidationError, alpha.save)  # a closed campaign's answers do not change
+
+	def answered_campaign_with_complaints_and_a_return(self):
+		"""Alpha and Beta asked; 7 complaints and a return of Alpha's, 1 complaint of Beta's in the period,
+		and both customers' answers taken down by phone."""
 		campaign = self.sent_campaign(customers=[{"customer": c} for c in (ALPHA, BETA)])
 		period_day = now_datetime() - timedelta(days=10)
 		for customer, count in ((ALPHA, 7), (BETA, 1)):
@@ -274,24 +295,9 @@ class TestSatisfactionSurvey(FrappeTestCase):
 				row.score = score
 			response.channel = "Phone"  # taken down by staff
 			response.save()
+		return campaign
 
-		campaign.close()
-		alpha, beta = response_of(campaign, ALPHA), response_of(campaign, BETA)
-		self.assertEqual((alpha.score, alpha.complaint_count, alpha.complaint_deduction), (72, 7, 5))
-		self.assertEqual((alpha.return_count, alpha.return_deduction, alpha.satisfaction), (1, 2, 65))
-		self.assertEqual((beta.score, beta.complaint_deduction, beta.satisfaction), (88, 1, 87))
-		self.assertTrue(alpha.callback_todo)  # 65 < 70
-		# 87 is above the call-back mark, but Delivery scored 8, under the item mark (001 4.4)
-		self.assertTrue(beta.callback_todo)
-		self.assertIn("under the item mark", frappe.db.get_value("ToDo", beta.callback_todo, "description"))
-		self.assertEqual(frappe.db.get_value("ToDo", alpha.callback_todo, "reference_name"), alpha.name)
-
-		campaign.reload()
-		self.assertEqual(
-			(campaign.status, campaign.responded_customers, campaign.response_rate), ("Closed", 2, 100)
-		)
-		self.assertTrue(campaign.is_valid)  # 2 of 2 is above 70 %
-		self.assertEqual(campaign.average_satisfaction, 76)
+	def assert_follow_ups_become_one_quality_action(self, campaign):
 		# delivery averaged 8 < 12 over the customers, and each scored it 8: proposed, not yet raised
 		self.assertEqual(
 			[
@@ -319,6 +325,7 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		action.save()
 		self.assertEqual(action.status, "Completed")
 
+	def assert_statistics_and_prints(self, campaign, alpha):
 		from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import (
 			satisfaction_survey_statistics,
 		)
@@ -336,10 +343,6 @@ class TestSatisfactionSurvey(FrappeTestCase):
 		self.assertInPage("76", sheet)
 		questionnaire = frappe.get_print(alpha.doctype, alpha.name, "Satisfaction Survey Questionnaire")
 		self.assertInPage("产品质量满足贵公司的要求", questionnaire)
-
-		alpha = response_of(campaign, ALPHA)
-		alpha.answers[0].score = 20
-		self.assertRaises(frappe.ValidationError, alpha.save)  # a closed campaign's answers do not change
 
 	def test_reminders_once_per_step(self):
 		campaign = self.sent_campaign(send_date=add_days(getdate(), -8), reply_by=add_days(getdate(), 20))

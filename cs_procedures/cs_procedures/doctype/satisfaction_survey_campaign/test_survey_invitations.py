@@ -33,6 +33,16 @@ TEMPLATE = "Customer Satisfaction Survey"
 # per-contact values: everything else of a bulk-written response is the first (saved) one's
 CONTACT_FIELDS = {"name", "customer", "customer_name", "contact", "email", "token_hash"}
 STAMPS = {"creation", "modified", "invitation_sent_on"}
+# an Email Queue's sending settings, compared with the ones frappe.sendmail queues
+QUEUE_SETTINGS = (
+	"sender",
+	"email_account",
+	"priority",
+	"add_unsubscribe_link",
+	"unsubscribe_method",
+	"attachments",
+	"show_as_cc",
+)
 
 
 def prepare(fixtures):
@@ -241,48 +251,18 @@ class TestSurveyInvitations(FrappeTestCase):
 		self.assertIn(f"Dear {BETA},", mail["text/html"])
 		self.assertEqual(frappe.db.get_value("Email Queue", queued, "status"), "Sent")
 
-		# the same e-mail as frappe.sendmail queues it: the same parts
-		sendmail_reference(frappe.get_doc(RESPONSE, beta.name))
+		self.assert_queued_as_frappe_sendmail_queues_it(beta.name, queued)
+
+	def assert_queued_as_frappe_sendmail_queues_it(self, response: str, queued: str):
+		"""The same e-mail as frappe.sendmail queues for the response: the same settings and parts."""
+		sendmail_reference(frappe.get_doc(RESPONSE, response))
 		by_frappe = frappe.get_all(
 			"Email Queue",
-			{"reference_name": beta.name, "name": ("!=", queued)},
-			[
-				"name",
-				"message",
-				"sender",
-				"email_account",
-				"priority",
-				"add_unsubscribe_link",
-				"unsubscribe_method",
-				"attachments",
-				"show_as_cc",
-				"status",
-			],
+			{"reference_name": response, "name": ("!=", queued)},
+			["name", "message", *QUEUE_SETTINGS, "status"],
 		)[0]
-		ours = frappe.db.get_value(
-			"Email Queue",
-			queued,
-			[
-				"message",
-				"sender",
-				"email_account",
-				"priority",
-				"add_unsubscribe_link",
-				"unsubscribe_method",
-				"attachments",
-				"show_as_cc",
-			],
-			as_dict=True,
-		)
-		for field in (
-			"sender",
-			"email_account",
-			"priority",
-			"add_unsubscribe_link",
-			"unsubscribe_method",
-			"attachments",
-			"show_as_cc",
-		):
+		ours = frappe.db.get_value("Email Queue", queued, ["message", *QUEUE_SETTINGS], as_dict=True)
+		for field in QUEUE_SETTINGS:
 			self.assertEqual(ours[field], by_frappe[field], field)
 		expected, actual = parts(by_frappe.message), parts(ours.message)
 		self.assertEqual(actual, expected)

@@ -19,6 +19,7 @@ from cs_procedures.testing import (
 	make_delivery_note,
 	make_return,
 	make_stock_invoice,
+	run_report,
 )
 
 REPORT = "After-Sales Quality Summary"
@@ -117,8 +118,7 @@ def new_claim(item_code: str):
 
 def run(**filters):
 	filters = {"from_date": add_days(today(), -30), "to_date": today(), "customer": CUSTOMER, **filters}
-	with as_user(OFFICER):
-		columns, rows, _message, _chart, summary = after_sales_quality_summary.execute(filters)
+	columns, rows, _message, _chart, summary = run_report(after_sales_quality_summary, OFFICER, filters)
 	return columns, rows, summary
 
 

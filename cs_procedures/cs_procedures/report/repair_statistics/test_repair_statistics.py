@@ -9,7 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowtime, today
 
 from cs_procedures.cs_procedures.report.repair_statistics import repair_statistics
-from cs_procedures.testing import Fixtures, HttpUser, as_user, company, ensure_sales_person
+from cs_procedures.testing import Fixtures, HttpUser, assert_inert, company, ensure_sales_person, run_report
 
 REPORT = "Repair Statistics"
 OFFICER = "rst.officer@example.com"
@@ -102,19 +102,8 @@ def new_visit(claim, parts_rate: float):
 
 def run(**filters):
 	filters = {"from_date": add_days(today(), -30), "to_date": today(), "customer": CUSTOMER, **filters}
-	with as_user(OFFICER):
-		columns, rows, _message, chart = repair_statistics.execute(filters)
+	columns, rows, _message, chart = run_report(repair_statistics, OFFICER, filters)
 	return columns, rows, chart
-
-
-def assert_inert(test, rows, chart):
-	"""No cell and no chart label can open a tag (a Link cell holds a name, which cannot hold "<")."""
-	for row in rows:
-		for field, value in row.items() if isinstance(row, dict) else enumerate(row):
-			if isinstance(value, str):
-				test.assertNotIn("<", value, field)
-	for label in (chart or {}).get("data", {}).get("labels", []):
-		test.assertNotIn("<", label)
 
 
 class TestRepairStatistics(FrappeTestCase):
