@@ -13,8 +13,9 @@ before_tests = "cs_procedures.install.before_tests"
 before_uninstall = "cs_procedures.install.before_uninstall"
 setup_wizard_complete = "cs_procedures.install.adopt_setup_company"
 
-# doctype controllers carry the generated `# begin: auto-generated types` block
-export_python_type_annotations = True
+# doctype controllers carry no generated type block (`# begin: auto-generated types`): saving a
+# doctype in developer mode must not write one back
+export_python_type_annotations = False
 
 # The roles, Workflows and the states and actions they use are named once, in fixtures/*.json;
 # footprint.py reads them for the fixtures below and for uninstalling.

@@ -2,18 +2,4 @@ from cs_procedures import guards
 
 
 class CSComplaintDepartment(guards.ProcedureRow):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		complaint_type: DF.Literal["Quality", "Quantity", "Delivery", "Service", "Coordination", "Other"]
-		department: DF.Link
-		parent: DF.Data
-		parentfield: DF.Data
-		parenttype: DF.Data
-	# end: auto-generated types
 	pass

@@ -9,60 +9,6 @@ from cs_procedures.procedures.calendar import WorkingCalendar
 
 
 class CSSettings(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.cs_complaint_department.cs_complaint_department import (
-			CSComplaintDepartment,
-		)
-		from cs_procedures.cs_procedures.doctype.cs_procedure_company.cs_procedure_company import (
-			CSProcedureCompany,
-		)
-		from cs_procedures.cs_procedures.doctype.cs_review_department.cs_review_department import (
-			CSReviewDepartment,
-		)
-		from cs_procedures.cs_procedures.doctype.cs_visit_interval.cs_visit_interval import CSVisitInterval
-		from cs_procedures.cs_procedures.doctype.customer_grade_band.customer_grade_band import (
-			CustomerGradeBand,
-		)
-		from cs_procedures.cs_procedures.doctype.satisfaction_survey_schedule.satisfaction_survey_schedule import (
-			SatisfactionSurveySchedule,
-		)
-
-		after_sales_survey_days: DF.Int
-		after_sales_survey_template: DF.Link | None
-		allow_sales_only_handling: DF.Check
-		complaint_departments: DF.Table[CSComplaintDepartment]
-		countermeasure_hours: DF.Float
-		default_visit_interval_days: DF.Int
-		escalate_after_hours: DF.Float
-		grade_bands: DF.Table[CustomerGradeBand]
-		grading_company: DF.Link | None
-		grading_method: DF.Literal[
-			"Cumulative Share of Sales", "Share of the Largest Customer's Sales", "Percentile of Customers"
-		]
-		holiday_list: DF.Link | None
-		procedure_companies: DF.TableMultiSelect[CSProcedureCompany]
-		require_order_review: DF.Check
-		returns_need_approval: DF.Check
-		review_departments: DF.Table[CSReviewDepartment]
-		sales_reply_hours: DF.Float
-		share_survey_results_on_portal: DF.Check
-		sheet_issue_hours: DF.Float
-		survey_reminder_days: DF.Data | None
-		survey_schedules: DF.Table[SatisfactionSurveySchedule]
-		vice_president: DF.Link | None
-		visit_intervals: DF.Table[CSVisitInterval]
-		visit_plan_tolerance_days: DF.Int
-		work_end_time: DF.Time
-		work_start_time: DF.Time
-
-	# end: auto-generated types
 	def onload(self):
 		self.set_onload("can_email", can_email())
 

@@ -2,18 +2,4 @@ from cs_procedures import guards
 
 
 class CSVisitInterval(guards.ProcedureRow):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		grade: DF.Literal["A", "B", "C", "D", "E"]
-		interval_days: DF.Int
-		parent: DF.Data
-		parentfield: DF.Data
-		parenttype: DF.Data
-	# end: auto-generated types
 	pass

@@ -26,32 +26,6 @@ def grade_record(customer: str, year: int, for_update: bool = False):
 
 
 class CustomerGradeChange(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		amended_from: DF.Link | None
-		annual_sales: DF.Currency
-		approved_by: DF.Link | None
-		approved_on: DF.Datetime | None
-		change_reason: DF.SmallText
-		customer: DF.Link
-		customer_name: DF.Data | None
-		grade_record: DF.Link | None
-		grading_year: DF.Int
-		naming_series: DF.Literal["CGC-.YYYY.-.#####"]
-		new_grade: DF.Literal["A", "B", "C", "D", "E"]
-		previous_grade: DF.Literal["", "A", "B", "C", "D", "E"]
-		remarks: DF.SmallText | None
-		requested_by: DF.Link | None
-		requested_on: DF.Datetime | None
-		strategy: DF.SmallText
-
-	# end: auto-generated types
 	def validate(self):
 		if self.docstatus == 0 and not guards.has_role(REQUESTER):
 			guards.refuse(

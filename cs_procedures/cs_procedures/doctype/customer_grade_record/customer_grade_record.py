@@ -25,31 +25,6 @@ FIELDS = (
 
 
 class CustomerGradeRecord(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		change_reason: DF.SmallText | None
-		company: DF.Link | None
-		computed_grade: DF.Literal["", "A", "B", "C", "D", "E"]
-		customer: DF.Link
-		customer_name: DF.Data | None
-		grade: DF.Literal["", "A", "B", "C", "D", "E"]
-		grade_change: DF.Link | None
-		graded_by: DF.Link | None
-		graded_on: DF.Datetime | None
-		grading_year: DF.Int
-		method: DF.Data | None
-		overridden: DF.Check
-		previous_grade: DF.Literal["", "A", "B", "C", "D", "E"]
-		sales: DF.Currency
-		share: DF.Percent
-
-	# end: auto-generated types
 	def validate(self):
 		if not self.flags.cs_procedure:
 			guards.refuse(

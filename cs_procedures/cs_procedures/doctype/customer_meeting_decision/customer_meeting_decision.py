@@ -2,22 +2,4 @@ from cs_procedures import guards
 
 
 class CustomerMeetingDecision(guards.ProcedureRow):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		assigned_to: DF.Link
-		closed_by: DF.Link | None
-		closed_on: DF.Datetime | None
-		decision: DF.SmallText
-		department: DF.Link | None
-		due_date: DF.Date | None
-		parent: DF.Data
-		parentfield: DF.Data
-		parenttype: DF.Data
-	# end: auto-generated types
 	pass

@@ -15,33 +15,6 @@ STAMPS = ("closed_by", "closed_on")
 
 
 class CustomerMeetingMemo(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.customer_meeting_decision.customer_meeting_decision import (
-			CustomerMeetingDecision,
-		)
-
-		amended_from: DF.Link | None
-		attendees: DF.SmallText | None
-		chair: DF.Data | None
-		closed_on: DF.Datetime | None
-		customer: DF.Link
-		customer_name: DF.Data | None
-		decisions: DF.Table[CustomerMeetingDecision]
-		liaison: DF.Link | None
-		meeting_date: DF.Date
-		memo: DF.TextEditor | None
-		naming_series: DF.Literal["CMM-.YYYY.-.#####"]
-		signed_copy: DF.Attach | None
-		status: DF.Literal["Draft", "Open", "Closed", "Cancelled"]
-
-	# end: auto-generated types
 	STATUS_MAP = (
 		("Draft", None),
 		("Open", lambda doc: doc.docstatus == 1),

@@ -17,55 +17,6 @@ from cs_procedures.procedures import property as rules
 
 
 class CustomerProperty(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		closed_by: DF.Link | None
-		closed_on: DF.Date | None
-		customer: DF.Link
-		customer_name: DF.Data | None
-		customer_notified_on: DF.Datetime | None
-		delivery_reference: DF.Data | None
-		description: DF.SmallText
-		inspected_by: DF.Link | None
-		inspected_on: DF.Datetime | None
-		inspection_result: DF.Literal["Pending", "Accepted", "Rejected", "Not Required"]
-		item_code: DF.Link | None
-		kind: DF.Literal["Material", "Sample", "Label or Packaging", "Tooling", "Document", "Other"]
-		naming_series: DF.Literal["CP-.YYYY.-.#####"]
-		nonconformity: DF.SmallText | None
-		nonconformity_reported_by: DF.Link | None
-		nonconformity_reported_on: DF.Datetime | None
-		notice_recorded_by: DF.Link | None
-		notification_method: DF.Literal["", "Phone", "E-mail", "Inspection Report"]
-		qty: DF.Float
-		quality_inspection: DF.Link | None
-		received_by: DF.Link | None
-		received_on: DF.Date
-		retention_until: DF.Date | None
-		status: DF.Literal[
-			"Received",
-			"Inspected",
-			"Nonconforming",
-			"Customer Notified",
-			"In Store",
-			"Returned",
-			"Consumed",
-			"Disposed",
-		]
-		storage_location: DF.Data | None
-		stored_by: DF.Link | None
-		stored_on: DF.Datetime | None
-		uom: DF.Link | None
-		warehouse: DF.Link | None
-		workflow_state: DF.Link | None
-
-	# end: auto-generated types
 	def validate(self):
 		before = self.get_doc_before_save()
 		old_state = workflow.stored_state(before)

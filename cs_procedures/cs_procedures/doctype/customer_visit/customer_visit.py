@@ -21,55 +21,6 @@ VISIT_KEYS = ("customer", "salesperson", "visit_date")
 
 
 class CustomerVisit(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.customer_visit_action.customer_visit_action import (
-			CustomerVisitAction,
-		)
-		from cs_procedures.cs_procedures.doctype.customer_visit_expense.customer_visit_expense import (
-			CustomerVisitExpense,
-		)
-
-		address: DF.SmallText | None
-		amended_from: DF.Link | None
-		companions: DF.Data | None
-		competitor_comparison: DF.SmallText | None
-		complaints_heard: DF.SmallText | None
-		contact: DF.Link | None
-		contact_designation: DF.Data | None
-		customer: DF.Link
-		customer_name: DF.Data | None
-		delivery_staff_attitude: DF.SmallText | None
-		expenses: DF.Table[CustomerVisitExpense]
-		follow_ups: DF.Table[CustomerVisitAction]
-		naming_series: DF.Literal["CV-.YYYY.-.#####"]
-		new_products: DF.SmallText | None
-		notes_for_next_visit: DF.SmallText | None
-		orders_and_prospects: DF.SmallText | None
-		outcome: DF.Literal[
-			"", "A - Deal Closed", "B - Promising", "C - Visit Again", "D - No Hope", "E - Keep Watching"
-		]
-		permission_requested_on: DF.Datetime | None
-		permitted_by: DF.Link | None
-		permitted_on: DF.Datetime | None
-		problems_open: DF.SmallText | None
-		problems_solved: DF.SmallText | None
-		purpose: DF.Literal["", "First Visit", "Solving a Problem", "Building the Relationship"]
-		quality_expectations: DF.SmallText | None
-		salesperson: DF.Link
-		summary: DF.SmallText | None
-		total_expense: DF.Currency
-		unplanned: DF.Check
-		visit_date: DF.Date
-		visit_plan: DF.Link | None
-
-	# end: auto-generated types
 	def validate(self):
 		site.check_own_record(self)
 		self.set_address()

@@ -21,39 +21,6 @@ STAMPS = ("acknowledged_by", "acknowledged_on")
 
 
 class CustomerVisitLiaison(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.customer_visit_liaison_department.customer_visit_liaison_department import (
-			CustomerVisitLiaisonDepartment,
-		)
-
-		agenda: DF.SmallText | None
-		amended_from: DF.Link | None
-		arrival: DF.Datetime
-		customer: DF.Link
-		customer_name: DF.Data | None
-		departments: DF.Table[CustomerVisitLiaisonDepartment]
-		departure: DF.Datetime | None
-		naming_series: DF.Literal["CVL-.YYYY.-.#####"]
-		organiser: DF.Link
-		purpose: DF.Literal[
-			"",
-			"Supplier Audit",
-			"New Product Development",
-			"Production Quality",
-			"Delivery Confirmation",
-			"Other",
-		]
-		status: DF.Literal["Draft", "Issued", "Acknowledged", "Cancelled"]
-		visitors: DF.SmallText | None
-
-	# end: auto-generated types
 	STATUS_MAP = (
 		("Draft", None),
 		("Issued", lambda doc: doc.docstatus == 1),

@@ -18,33 +18,6 @@ ROW_MESSAGES = {
 
 
 class CustomerVisitPlan(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.customer_visit_plan_item.customer_visit_plan_item import (
-			CustomerVisitPlanItem,
-		)
-
-		amended_from: DF.Link | None
-		approved_by: DF.Link | None
-		approved_on: DF.Datetime | None
-		naming_series: DF.Literal["CVP-.YYYY.-.#####"]
-		period_end: DF.Date
-		period_start: DF.Date
-		rejection_reason: DF.SmallText | None
-		remarks: DF.SmallText | None
-		salesperson: DF.Link
-		salesperson_name: DF.Data | None
-		submitted_on: DF.Datetime | None
-		visits: DF.Table[CustomerVisitPlanItem]
-		workflow_state: DF.Link | None
-
-	# end: auto-generated types
 	def validate(self):
 		before = self.get_doc_before_save()
 		site.check_own_record(self)

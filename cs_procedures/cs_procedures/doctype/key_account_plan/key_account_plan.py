@@ -18,30 +18,6 @@ GENERAL_MANAGER = people.GENERAL_MANAGER_ROLE
 
 
 class KeyAccountPlan(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		actions: DF.Text
-		amended_from: DF.Link | None
-		cs_manager_advice: DF.SmallText | None
-		customer: DF.Link
-		customer_name: DF.Data | None
-		gm_advice: DF.SmallText | None
-		gm_advice_by: DF.Link | None
-		gm_advice_on: DF.Datetime | None
-		grade: DF.Literal["", "A", "B", "C", "D", "E"]
-		naming_series: DF.Literal["KAP-.YYYY.-.#####"]
-		plan_year: DF.Int
-		previous_year_sales: DF.Currency
-		reason: DF.SmallText
-		sales_target: DF.Currency
-
-	# end: auto-generated types
 	def validate(self):
 		year = cint(self.plan_year)
 		if year < 1900 or year > getdate().year + 1:

@@ -39,41 +39,6 @@ MESSAGES = {
 
 
 class OrderReview(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.order_review_opinion.order_review_opinion import (
-			OrderReviewOpinion,
-		)
-
-		amended_from: DF.Link | None
-		approved_by: DF.Link | None
-		approved_on: DF.Datetime | None
-		change_origin: DF.Literal["", "Customer", "Internal"]
-		change_reason: DF.SmallText | None
-		customer: DF.Link | None
-		customer_name: DF.Data | None
-		customer_po: DF.Data | None
-		customer_requirements: DF.TextEditor
-		delivery_date: DF.Date | None
-		gm_decision: DF.Literal["", "Approved", "Approved with Measures", "Cancel Order"]
-		gm_remarks: DF.SmallText | None
-		naming_series: DF.Literal["OR-.YYYY.-.#####"]
-		opinions: DF.Table[OrderReviewOpinion]
-		order_type: DF.Literal["Product", "Spare Parts"]
-		sales_order: DF.Link
-		superseded_by: DF.Link | None
-		version: DF.Int
-		vp_approved_by: DF.Link | None
-		vp_approved_on: DF.Datetime | None
-		workflow_state: DF.Link | None
-
-	# end: auto-generated types
 	def onload(self):
 		"""The changes the user may raise on this version (the form's *Request Change*)."""
 		approved = self.docstatus == 1 and self.workflow_state in (rules.APPROVED_STATE, rules.MEASURES_STATE)

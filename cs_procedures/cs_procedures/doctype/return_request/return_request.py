@@ -27,46 +27,6 @@ MESSAGES = {
 
 
 class ReturnRequest(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.return_request_item.return_request_item import (
-			ReturnRequestItem,
-		)
-
-		amended_from: DF.Link | None
-		approval_note: DF.SmallText | None
-		approved_by: DF.Link | None
-		approved_on: DF.Datetime | None
-		company: DF.Link | None
-		credited_qty: DF.Float
-		currency: DF.Link | None
-		customer: DF.Link
-		customer_complaint: DF.Link | None
-		customer_name: DF.Data | None
-		delivery_note: DF.Link
-		items: DF.Table[ReturnRequestItem]
-		naming_series: DF.Literal["RR-.YYYY.-.#####"]
-		reason: DF.Literal[
-			"Quality Defect", "Wrong Item", "Wrong Quantity", "Damaged in Transit", "Not as Ordered", "Other"
-		]
-		reason_details: DF.SmallText | None
-		request_type: DF.Literal["Return", "Exchange"]
-		requested_on: DF.Date
-		return_status: DF.Literal["", "Not Returned", "Partly Returned", "Fully Returned"]
-		returned_qty: DF.Float
-		sales_invoice: DF.Link | None
-		submitted_on: DF.Datetime | None
-		total_amount: DF.Currency
-		total_qty: DF.Float
-		workflow_state: DF.Link | None
-	# end: auto-generated types
-
 	def validate(self):
 		before = self.get_doc_before_save()
 		old_state = before.workflow_state if before else None

@@ -29,49 +29,6 @@ SENT_FIELDS = ("template", "send_date", "audience", "customer_group", "territory
 
 
 class SatisfactionSurveyCampaign(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign_customer.satisfaction_survey_campaign_customer import (
-			SatisfactionSurveyCampaignCustomer,
-		)
-		from cs_procedures.cs_procedures.doctype.satisfaction_survey_follow_up.satisfaction_survey_follow_up import (
-			SatisfactionSurveyFollowUp,
-		)
-
-		actions_approved_by: DF.Link | None
-		actions_approved_on: DF.Datetime | None
-		audience: DF.Literal[
-			"All Active Customers", "Customer Group", "Territory", "Key Customers", "Selected Customers"
-		]
-		average_satisfaction: DF.Float
-		closed_on: DF.Datetime | None
-		customer_group: DF.Link | None
-		customers: DF.Table[SatisfactionSurveyCampaignCustomer]
-		follow_ups: DF.Table[SatisfactionSurveyFollowUp]
-		follower: DF.Link | None
-		improvement_replied_on: DF.Datetime | None
-		invited_customers: DF.Int
-		is_valid: DF.Check
-		naming_series: DF.Literal["SSC-.YYYY.-.###"]
-		period_end: DF.Date
-		period_start: DF.Date
-		reply_by: DF.Date
-		responded_customers: DF.Int
-		response_rate: DF.Percent
-		schedule_key: DF.Data | None
-		send_date: DF.Date
-		status: DF.Literal["Draft", "Sending", "Sent", "Closed"]
-		template: DF.Link
-		territory: DF.Link | None
-		title: DF.Data
-
-	# end: auto-generated types
 	def onload(self):
 		self.set_onload("can_email", can_email())
 		self.set_onload("sign_step", sign_off.next_step_for_user(self))

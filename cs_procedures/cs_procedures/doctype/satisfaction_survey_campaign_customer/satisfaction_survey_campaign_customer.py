@@ -2,18 +2,4 @@ from cs_procedures import guards
 
 
 class SatisfactionSurveyCampaignCustomer(guards.ProcedureRow):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		customer: DF.Link
-		customer_name: DF.Data | None
-		parent: DF.Data
-		parentfield: DF.Data
-		parenttype: DF.Data
-	# end: auto-generated types
 	pass

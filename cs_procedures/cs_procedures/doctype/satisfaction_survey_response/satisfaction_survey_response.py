@@ -75,49 +75,6 @@ def parse_score(value, idx) -> float:
 
 
 class SatisfactionSurveyResponse(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.satisfaction_survey_answer.satisfaction_survey_answer import (
-			SatisfactionSurveyAnswer,
-		)
-
-		answered_on: DF.Datetime | None
-		answers: DF.Table[SatisfactionSurveyAnswer]
-		call_log: DF.Link | None
-		callback_todo: DF.Link | None
-		campaign: DF.Link
-		channel: DF.Literal["", "Portal", "Phone", "E-mail", "Letter", "Fax"]
-		comments: DF.SmallText | None
-		complaint: DF.Link | None
-		complaint_count: DF.Int
-		complaint_deduction: DF.Float
-		contact: DF.Link | None
-		customer: DF.Link
-		customer_name: DF.Data | None
-		customer_responses: DF.Int
-		customer_score: DF.Float
-		email: DF.Data | None
-		invitation_sent_on: DF.Datetime | None
-		legacy_token_hash: DF.Data | None
-		naming_series: DF.Literal["SSR-.YYYY.-.#####"]
-		recorded_by: DF.Link | None
-		reminders_sent: DF.Int
-		respondent: DF.Data | None
-		return_count: DF.Int
-		return_deduction: DF.Float
-		satisfaction: DF.Float
-		score: DF.Float
-		status: DF.Literal["Invited", "Answered"]
-		token_expires_on: DF.Datetime | None
-		token_hash: DF.Data | None
-
-	# end: auto-generated types
 	def validate(self):
 		before = self.get_doc_before_save()
 		campaign = frappe.db.get_value(

@@ -9,27 +9,6 @@ FULL_MARKS = 100
 
 
 class SatisfactionSurveyTemplate(guards.ProcedureDocument):
-	# begin: auto-generated types
-	# This code is auto-generated. Do not modify anything in this block.
-
-	from typing import TYPE_CHECKING
-
-	if TYPE_CHECKING:
-		from frappe.types import DF
-
-		from cs_procedures.cs_procedures.doctype.satisfaction_survey_item.satisfaction_survey_item import (
-			SatisfactionSurveyItem,
-		)
-
-		callback_mark: DF.Float
-		introduction: DF.SmallText | None
-		introduction_zh: DF.SmallText | None
-		is_default: DF.Check
-		items: DF.Table[SatisfactionSurveyItem]
-		pass_mark: DF.Float
-		template_name: DF.Data
-
-	# end: auto-generated types
 	def validate(self):
 		total = sum(flt(item.max_score) for item in self.items)
 		if abs(total - FULL_MARKS) > 0.001:
