@@ -38,6 +38,32 @@ def refuse_deletion(doc, reason: str | None) -> None:
 		)
 
 
+def issued_status_map(issued: str, done: str, is_done) -> tuple:
+	"""The `STATUS_MAP` of a record issued by submitting it: Draft, then `issued`, then `done` once
+	`is_done(doc)` holds, or Cancelled."""
+	return (
+		("Draft", None),
+		(issued, lambda doc: doc.docstatus == 1),
+		(done, lambda doc: doc.docstatus == 1 and is_done(doc)),
+		("Cancelled", lambda doc: doc.docstatus == 2),
+	)
+
+
+def keep_after_first_state(doc, first_state: str, reason: str) -> None:
+	"""`refuse_deletion` of a workflow record once submitted or past its `first_state`, saying `reason`."""
+	refuse_deletion(doc, None if doc.docstatus == 0 and doc.workflow_state in (None, first_state) else reason)
+
+
+def approval_lock(doc, before, submitted: str, approver_role: str, message: str) -> bool:
+	"""Whether `doc` moves to another workflow state. A record waiting for approval (in `submitted`)
+	changes only by such a move or by the `approver_role`; any other change is refused with `message`."""
+	old_state = before.workflow_state if before else None
+	moving = before is not None and doc.workflow_state != old_state
+	if old_state == submitted and not moving and not has_role(approver_role):
+		refuse(message, title=_("Awaiting Approval"))
+	return moving
+
+
 def rule_error(messages: dict, code, *args, title: str | None = None, exc=frappe.ValidationError) -> None:
 	"""The one shape of a broken rule: the pure rules return a code, each controller maps its codes to
 	translated messages (`{code: lambda *args: _("...").format(*args)}`) and calls this with the

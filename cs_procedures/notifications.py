@@ -97,6 +97,19 @@ def assign(doc, users, description: str, date=None) -> list[str]:
 	return assigned
 
 
+def approval_step(doc, rules, approvers, waiting: str, requester: str, rejected: str) -> None:
+	"""Tell the approval step of `doc` as its workflow state changes (`rules`: the procedure's states):
+	submitted for approval, it waits on the to-do lists of `approvers()`, saying `waiting`; rejected,
+	those to-dos close and the `requester` is told `rejected`."""
+	if not doc.has_value_changed("workflow_state"):
+		return
+	if doc.workflow_state == rules.SUBMITTED:
+		assign(doc, approvers(), waiting)
+	elif doc.workflow_state == rules.REJECTED:
+		close_assignments(doc)
+		notify({requester}, rejected, doc)
+
+
 def close_assignments(doc, users=None) -> None:
 	"""Close the open to-dos of `doc` (of `users` only, when given; the timeline records it),
 	without Frappe's e-mail."""

@@ -29,22 +29,18 @@ class CustomerComplaint(guards.ProcedureDocument):
 			self.received_by = self.follower = None  # the CS manager names the follower
 
 	def after_insert(self):
+		"""A complaint that came in by e-mail or on the portal waits on the CS managers' to-do lists."""
 		if self.flags.from_email:
-			assign(
-				self,
-				people.managers(),
-				_(
-					"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
-				).format(self.customer_name or self.contact_email),
-			)
+			message = _(
+				"New complaint by e-mail from {0}: check it, name the follower and issue the sheet."
+			).format(self.customer_name or self.contact_email)
 		elif self.flags.via_portal:
-			assign(
-				self,
-				people.managers(),
-				_(
-					"New complaint on the portal from {0}: check it, name the follower and issue the sheet."
-				).format(self.customer_name or self.customer),
-			)
+			message = _(
+				"New complaint on the portal from {0}: check it, name the follower and issue the sheet."
+			).format(self.customer_name or self.customer)
+		else:
+			return
+		assign(self, people.managers(), message)
 
 	def onload(self):
 		"""What the form needs to offer a department head the approval of their part."""
@@ -104,11 +100,8 @@ class CustomerComplaint(guards.ProcedureDocument):
 		super().validate_workflow()
 
 	def on_trash(self):
-		guards.refuse_deletion(
-			self,
-			None
-			if self.docstatus == 0 and self.workflow_state in (None, rules.RECEIVED)
-			else _("a complaint that has left Received is dismissed with Not Accept."),
+		guards.keep_after_first_state(
+			self, rules.RECEIVED, _("a complaint that has left Received is dismissed with Not Accept.")
 		)
 
 	@frappe.whitelist()

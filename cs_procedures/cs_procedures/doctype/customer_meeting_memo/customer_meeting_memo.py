@@ -15,14 +15,8 @@ STAMPS = ("closed_by", "closed_on")
 
 
 class CustomerMeetingMemo(guards.ProcedureDocument):
-	STATUS_MAP = (
-		("Draft", None),
-		("Open", lambda doc: doc.docstatus == 1),
-		(
-			"Closed",
-			lambda doc: doc.docstatus == 1 and not rules.open_decisions([r.closed_by for r in doc.decisions]),
-		),
-		("Cancelled", lambda doc: doc.docstatus == 2),
+	STATUS_MAP = guards.issued_status_map(
+		"Open", "Closed", lambda doc: not rules.open_decisions([r.closed_by for r in doc.decisions])
 	)
 
 	def validate(self):

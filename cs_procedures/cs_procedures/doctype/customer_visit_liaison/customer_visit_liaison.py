@@ -21,16 +21,10 @@ STAMPS = ("acknowledged_by", "acknowledged_on")
 
 
 class CustomerVisitLiaison(guards.ProcedureDocument):
-	STATUS_MAP = (
-		("Draft", None),
-		("Issued", lambda doc: doc.docstatus == 1),
-		(
-			"Acknowledged",
-			lambda doc: (
-				doc.docstatus == 1 and rules.all_acknowledged([r.acknowledged_by for r in doc.departments])
-			),
-		),
-		("Cancelled", lambda doc: doc.docstatus == 2),
+	STATUS_MAP = guards.issued_status_map(
+		"Issued",
+		"Acknowledged",
+		lambda doc: rules.all_acknowledged([r.acknowledged_by for r in doc.departments]),
 	)
 
 	def validate(self):

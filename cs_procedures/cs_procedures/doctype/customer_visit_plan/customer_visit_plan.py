@@ -7,7 +7,7 @@ from frappe.utils import add_to_date, escape_html, get_datetime, getdate, now_da
 
 from cs_procedures import guards, people
 from cs_procedures.cs_procedures.doctype.customer_visit import visits_site as site
-from cs_procedures.notifications import assign, close_assignments, notify
+from cs_procedures.notifications import approval_step, close_assignments, notify
 from cs_procedures.procedures import visits as rules
 
 ROW_MESSAGES = {
@@ -22,13 +22,13 @@ class CustomerVisitPlan(guards.ProcedureDocument):
 		before = self.get_doc_before_save()
 		site.check_own_record(self)
 		site.refuse_stamps_on_new_rows(self, "visits", ("event",))
-		old_state = before.workflow_state if before else None
-		moving = before is not None and self.workflow_state != old_state
-		if old_state == rules.SUBMITTED and not moving and not guards.has_role(site.CS_MANAGER):
-			guards.refuse(
-				_("The plan is waiting for the CS manager's approval and cannot be changed."),
-				title=_("Awaiting Approval"),
-			)
+		moving = guards.approval_lock(
+			self,
+			before,
+			rules.SUBMITTED,
+			site.CS_MANAGER,
+			_("The plan is waiting for the CS manager's approval and cannot be changed."),
+		)
 		problems = rules.plan_row_problems(
 			[
 				(row.idx, row.customer, getdate(row.visit_date) if row.visit_date else None)
@@ -51,23 +51,16 @@ class CustomerVisitPlan(guards.ProcedureDocument):
 			self.approved_by, self.approved_on = frappe.session.user, now
 
 	def on_update(self):
-		if not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state == rules.SUBMITTED:
-			assign(
-				self,
-				people.managers(),
-				_("Visit plan {0} of {1} ({2} visits) waits for your approval.").format(
-					self.name, self.salesperson_name or self.salesperson, len(self.visits)
-				),
-			)
-		elif self.workflow_state == rules.REJECTED:
-			close_assignments(self)
-			notify(
-				{self.salesperson},
-				_("Visit plan {0} was rejected: revise it and submit it again.").format(self.name),
-				self,
-			)
+		approval_step(
+			self,
+			rules,
+			people.managers,
+			_("Visit plan {0} of {1} ({2} visits) waits for your approval.").format(
+				self.name, self.salesperson_name or self.salesperson, len(self.visits)
+			),
+			self.salesperson,
+			_("Visit plan {0} was rejected: revise it and submit it again.").format(self.name),
+		)
 
 	def on_submit(self):
 		close_assignments(self)
@@ -104,9 +97,4 @@ class CustomerVisitPlan(guards.ProcedureDocument):
 			guards.stamp(self, {"event": event.name}, row=row)
 
 	def on_trash(self):
-		guards.refuse_deletion(
-			self,
-			None
-			if self.docstatus == 0 and self.workflow_state in (None, rules.DRAFT)
-			else _("a plan that was submitted for approval is kept."),
-		)
+		guards.keep_after_first_state(self, rules.DRAFT, _("a plan that was submitted for approval is kept."))

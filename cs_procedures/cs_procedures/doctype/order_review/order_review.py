@@ -161,11 +161,8 @@ class OrderReview(guards.ProcedureDocument):
 		self.approved_by, self.approved_on = frappe.session.user, now_datetime()
 
 	def on_trash(self):
-		guards.refuse_deletion(
-			self,
-			None
-			if self.docstatus == 0 and self.workflow_state in (None, rules.DRAFT)
-			else _("a review that has left Draft is kept as evidence."),
+		guards.keep_after_first_state(
+			self, rules.DRAFT, _("a review that has left Draft is kept as evidence.")
 		)
 
 	def on_update(self):

@@ -8,7 +8,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.utils import flt, now_datetime
 
 from cs_procedures import guards, people
-from cs_procedures.notifications import assign, close_assignments, notify
+from cs_procedures.notifications import approval_step, close_assignments, notify
 from cs_procedures.procedures import after_sales as rules
 
 MESSAGES = {
@@ -29,13 +29,13 @@ MESSAGES = {
 class ReturnRequest(guards.ProcedureDocument):
 	def validate(self):
 		before = self.get_doc_before_save()
-		old_state = before.workflow_state if before else None
-		moving = before is not None and self.workflow_state != old_state
-		if old_state == rules.SUBMITTED and not moving and not guards.has_role(people.CS_MANAGER):
-			guards.refuse(
-				_("The request is waiting for the CS manager's approval and cannot be changed."),
-				title=_("Awaiting Approval"),
-			)
+		moving = guards.approval_lock(
+			self,
+			before,
+			rules.SUBMITTED,
+			people.CS_MANAGER,
+			_("The request is waiting for the CS manager's approval and cannot be changed."),
+		)
 		self.check_references()
 		self.fill_rows()
 		self.check_rows(rules.request_row_problems)
@@ -144,23 +144,16 @@ class ReturnRequest(guards.ProcedureDocument):
 			)
 
 	def on_update(self):
-		if not self.has_value_changed("workflow_state"):
-			return
-		if self.workflow_state == rules.SUBMITTED:
-			assign(
-				self,
-				people.managers(),
-				_("{0} request {1} of {2} waits for your approval.").format(
-					_(self.request_type), self.name, self.customer_name or self.customer
-				),
-			)
-		elif self.workflow_state == rules.REJECTED:
-			close_assignments(self)
-			notify(
-				{self.owner},
-				_("Return request {0} was rejected: {1}").format(self.name, self.approval_note or ""),
-				self,
-			)
+		approval_step(
+			self,
+			rules,
+			people.managers,
+			_("{0} request {1} of {2} waits for your approval.").format(
+				_(self.request_type), self.name, self.customer_name or self.customer
+			),
+			self.owner,
+			_("Return request {0} was rejected: {1}").format(self.name, self.approval_note or ""),
+		)
 
 	def on_submit(self):
 		close_assignments(self)
@@ -182,11 +175,8 @@ class ReturnRequest(guards.ProcedureDocument):
 			return frappe.db.get_value("Customer Complaint", self.customer_complaint, "follower")
 
 	def on_trash(self):
-		guards.refuse_deletion(
-			self,
-			None
-			if self.docstatus == 0 and self.workflow_state in (None, rules.DRAFT)
-			else _("a request that was submitted for approval is kept."),
+		guards.keep_after_first_state(
+			self, rules.DRAFT, _("a request that was submitted for approval is kept.")
 		)
 
 
