@@ -20,5 +20,11 @@ cs_procedures.after_sales_period_filters = () => [
 	},
 ];
 
+// the customer and item filters of Return and Exchange Summary and Repair Statistics
+cs_procedures.customer_and_item_filters = () => [
+	{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
+	{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+];
+
 // Select options stored in English, shown in the user's language
 cs_procedures.translated_options = (values) => values.map((value) => ({ value, label: __(value) }));

@@ -29,6 +29,15 @@ def column(
 	}
 
 
+def response_columns() -> list[dict]:
+	"""The first columns of the survey reports that list responses: the response and its customer."""
+	return [
+		column("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
+		column("customer", _("Customer"), "Link", "Customer", 150),
+		column("customer_name", _("Customer Name"), "Data", width=180),
+	]
+
+
 def translate_values(rows: list, fields: tuple[str, ...]) -> None:
 	"""Show Select values (stored in English) in the user's language, escaped like any Data cell: a
 	value written past the Select's validation (db_set, SQL) is shown untranslated."""

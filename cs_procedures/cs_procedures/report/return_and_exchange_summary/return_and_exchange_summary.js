@@ -3,8 +3,7 @@
 frappe.query_reports["Return and Exchange Summary"] = {
 	filters: [
 		...cs_procedures.after_sales_period_filters(),
-		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
-		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+		...cs_procedures.customer_and_item_filters(),
 		{
 			fieldname: "reason",
 			label: __("Reason"),

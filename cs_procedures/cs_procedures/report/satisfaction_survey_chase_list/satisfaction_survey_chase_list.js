@@ -1,12 +1,5 @@
+{% include "cs_procedures/cs_procedures/report/survey_filters.js" %}
+
 frappe.query_reports["Satisfaction Survey Chase List"] = {
-	filters: [
-		{
-			fieldname: "campaign",
-			label: __("Campaign"),
-			fieldtype: "Link",
-			options: "Satisfaction Survey Campaign",
-			reqd: 1,
-			get_query: () => ({ filters: { status: ["!=", "Draft"] } }),
-		},
-	],
+	filters: [cs_procedures.sent_campaign_filter()],
 };

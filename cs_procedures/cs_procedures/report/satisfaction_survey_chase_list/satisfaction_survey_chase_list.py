@@ -9,7 +9,7 @@ from frappe.utils import cint, getdate
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.chase import contact_phones
-from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_values
+from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_values, response_columns
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures import satisfaction as rules
 
@@ -73,9 +73,7 @@ def execute(filters=None):
 
 def columns():
 	return [
-		column("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
-		column("customer", _("Customer"), "Link", "Customer", 150),
-		column("customer_name", _("Customer Name"), "Data", width=180),
+		*response_columns(),
 		column("contact", _("Contact"), "Link", "Contact", 140),
 		column("email", _("E-mail"), "Data", width=180),
 		column("phone", _("Phone"), "Data", width=120),

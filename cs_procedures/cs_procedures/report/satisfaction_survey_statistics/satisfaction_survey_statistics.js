@@ -1,14 +1,7 @@
+{% include "cs_procedures/cs_procedures/report/survey_filters.js" %}
+
 frappe.query_reports["Satisfaction Survey Statistics"] = {
-	filters: [
-		{
-			fieldname: "campaign",
-			label: __("Campaign"),
-			fieldtype: "Link",
-			options: "Satisfaction Survey Campaign",
-			reqd: 1,
-			get_query: () => ({ filters: { status: ["!=", "Draft"] } }),
-		},
-	],
+	filters: [cs_procedures.sent_campaign_filter()],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
 		// a customer's item under the pass mark (003 §5.3.3: each item at least 12) is proposed for action

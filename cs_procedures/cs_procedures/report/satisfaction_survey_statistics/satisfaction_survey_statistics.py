@@ -10,7 +10,13 @@ from frappe import _
 from frappe.utils import flt
 
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring import answered_items
-from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_text, escape_values
+from cs_procedures.cs_procedures.report.columns import (
+	campaign_of,
+	column,
+	escape_text,
+	escape_values,
+	response_columns,
+)
 from cs_procedures.procedures import satisfaction as rules
 
 
@@ -99,9 +105,7 @@ def question_statistics(template, questions, customer_items) -> list:
 
 def columns(questions):
 	return [
-		column("name", _("Response"), "Link", "Satisfaction Survey Response", 150),
-		column("customer", _("Customer"), "Link", "Customer", 150),
-		column("customer_name", _("Customer Name"), "Data", width=180),
+		*response_columns(),
 		column("responses", _("Answered Responses"), "Int", width=90),
 		column("channel", _("Answered By"), "Data", width=90),
 		column("respondent", _("Respondent"), "Data", width=140),
