@@ -16,6 +16,8 @@ from frappe.model.workflow import (
 )
 from frappe.utils import add_to_date, cint, cstr, flt, get_datetime, get_time, getdate, now_datetime
 
+from cs_procedures import history
+
 ADMINISTRATOR = "Administrator"
 
 
@@ -135,6 +137,23 @@ class ProcedureDocument(Document):
 	# ERPNext's status_updater: (status, condition or None), the last whose condition holds wins
 	STATUS_MAP: tuple = ()
 
+	def check_if_latest(self):
+		"""The first step of an insert that knows the record: a record an import brings enters
+		live or as history (`history.enter`), before permissions and validation."""
+		if self.is_new() and not self.flags.history_judged:
+			self.flags.history_judged = True
+			workflow = workflow_of(self.doctype)
+			if workflow:
+				history.enter(self, workflow)
+		super().check_if_latest()
+
+	def run_method(self, method, *args, **kwargs):
+		"""History enters as it was: none of the procedure's steps (its controller's and the hooks'
+		methods, notifications, webhooks) runs while it is inserted."""
+		if self.flags.history and self.get("__islocal"):
+			return None
+		return super().run_method(method, *args, **kwargs)
+
 	def run_before_save_methods(self):
 		check_evidence(self)
 		super().run_before_save_methods()
@@ -152,7 +171,10 @@ class ProcedureDocument(Document):
 
 	def validate_workflow(self):
 		"""After the record's own validation (whose messages say more), before Frappe's: the move
-		and the edits the client sent, judged against the stored record (see `check_evidence`)."""
+		and the edits the client sent, judged against the stored record (see `check_evidence`).
+		History enters in the state it was decided in (`history.enter` judged it)."""
+		if self.flags.history and self.get("__islocal"):
+			return
 		judge_moves_and_edits(self)
 		super().validate_workflow()
 
@@ -295,7 +317,11 @@ def judge_moves_and_edits(doc) -> None:
 
 
 def check_new_record(doc, workflow) -> None:
-	"""A new record enters its workflow at the first state, as a draft."""
+	"""A new record enters its workflow at the first state, as a draft (history excepted: see
+	`history.enter`); only the import writes its stamps."""
+	if doc.flags.history:
+		return
+	history.check_import_fields(doc)
 	if not workflow or doc.flags.ignore_permissions:
 		return
 	first = workflow.states[0]
@@ -411,6 +437,8 @@ def judge_edit(doc, before, workflow, changed: set) -> None:
 	changed -= {row.update_field for row in workflow.states if row.update_field}
 	if not changed or doc.flags.ignore_permissions or is_administrator():
 		return
+	if changed & set(history.IMPORT_FIELDS):
+		history.refuse_import_fields()
 	state = before.get(workflow.workflow_state_field)
 	editors = {row.allow_edit for row in workflow.states if row.state == state}
 	if not editors & set(frappe.get_roles()):

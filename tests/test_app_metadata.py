@@ -2,8 +2,6 @@
 
 import ast
 import csv
-import importlib
-import pkgutil
 import re
 
 import pytest
@@ -78,19 +76,10 @@ def test_customer_complaint_naming_and_email_intake():
 
 # Each Workflow fixture: its rules module (the state names are its constants), its first state and
 # the states it ends in.
-def declared_workflows() -> dict:
-	"""Each rules module of `procedures/` that declares `WORKFLOW`, by the workflow's name."""
-	declared = {}
-	for info in pkgutil.iter_modules(procedures.__path__):
-		module = importlib.import_module(f"{procedures.__name__}.{info.name}")
-		workflow = getattr(module, "WORKFLOW", None)
-		if isinstance(workflow, procedures.Workflow):
-			assert workflow.name not in declared, f"{workflow.name} is declared twice"
-			declared[workflow.name] = (module, workflow.first, set(workflow.ends))
-	return declared
-
-
-WORKFLOWS = declared_workflows()
+WORKFLOWS = {
+	name: (module, workflow.first, set(workflow.ends))
+	for name, (module, workflow) in procedures.declared_workflows().items()
+}
 
 
 def test_every_workflow_has_its_rules_module():

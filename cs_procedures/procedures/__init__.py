@@ -10,3 +10,20 @@ class Workflow(NamedTuple):
 	name: str
 	first: str
 	ends: tuple[str, ...]
+
+
+def declared_workflows() -> dict[str, tuple]:
+	"""Each rules module of this package that declares `WORKFLOW`, by the workflow's name:
+	(module, Workflow)."""
+	import importlib
+	import pkgutil
+
+	declared = {}
+	for info in pkgutil.iter_modules(__path__):
+		module = importlib.import_module(f"{__name__}.{info.name}")
+		workflow = getattr(module, "WORKFLOW", None)
+		if isinstance(workflow, Workflow):
+			if workflow.name in declared:
+				raise ValueError(f"{workflow.name} is declared twice")
+			declared[workflow.name] = (module, workflow)
+	return declared

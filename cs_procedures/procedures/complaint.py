@@ -59,6 +59,7 @@ EDITABLE_IN = {
 	"vp_decision": (ESCALATED,),
 	"not_accepted_reason": (RECEIVED, ESCALATED),
 	"verification_result": (AWAITING_VERIFICATION,),
+	"issue": (),  # the ERPNext Issue it was made from (erpnext_doctypes/issues.py), fixed
 	# the claim is what the customer asks: fixed once it is signed off (see `claim_signed`)
 	**{field: OPEN_STATES for field in ("claimed_qty", "claimed_amount")},
 }

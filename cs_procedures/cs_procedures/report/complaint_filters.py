@@ -6,17 +6,24 @@ from frappe.utils import add_days, getdate, now_datetime
 
 # A sheet counts once it is issued, or once its deadline passed while the complaint is still open
 # (a complaint answered by sales alone never needs one).
+# (a record brought in as history counts only with both its stamps: see IMPORTED_WITHOUT_STAMPS)
 SHEET_COUNTED = (
-	"(c.sheet_issued_on is not null or (c.docstatus = 0 and c.handled_by_sales_alone = 0"
-	" and c.sheet_due_by < %(now)s))"
+	"((c.sheet_issued_on is not null and c.sheet_due_by is not null) or (c.docstatus = 0"
+	" and c.handled_by_sales_alone = 0 and c.sheet_due_by < %(now)s))"
 )
 SHEET_ON_TIME = "(c.sheet_issued_on is not null and c.sheet_issued_on <= c.sheet_due_by)"
 COUNTERMEASURE_COUNTED = (
-	"(c.countermeasure_approved_on is not null or (c.docstatus = 0 and c.countermeasure_due_by < %(now)s))"
+	"((c.countermeasure_approved_on is not null and c.countermeasure_due_by is not null)"
+	" or (c.docstatus = 0 and c.countermeasure_due_by < %(now)s))"
 )
 COUNTERMEASURE_ON_TIME = (
 	"(c.countermeasure_approved_on is not null and c.countermeasure_approved_on <= c.countermeasure_due_by)"
 )
+
+# history brought in (cs_procedures/history.py) counts in every figure; its on-time only where the
+# file gave the stamps: these are the records that had none
+IMPORTED = "(c.imported_from is not null and c.imported_from != '')"
+IMPORTED_WITHOUT_STAMPS = f"({IMPORTED} and not {SHEET_COUNTED} and not {COUNTERMEASURE_COUNTED})"
 
 EQUALITY_FILTERS = ("customer", "complaint_type", "item_code", "workflow_state")
 # a department is responsible for a complaint when the sheet names it (000 III-2.1)

@@ -8,6 +8,8 @@ from cs_procedures.cs_procedures.report.columns import bar_chart, column, escape
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
+	IMPORTED,
+	IMPORTED_WITHOUT_STAMPS,
 	PART_COUNTED,
 	PART_ON_TIME,
 	SHEET_COUNTED,
@@ -64,7 +66,9 @@ def execute(filters=None):
 			sum(c.loss_amount) as loss_amount,
 			sum(c.claimed_amount) as claimed_amount,
 			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints,
-			coalesce(sum(c.reopen_count), 0) as reopened
+			coalesce(sum(c.reopen_count), 0) as reopened,
+			coalesce(sum({IMPORTED}), 0) as imported,
+			coalesce(sum({IMPORTED_WITHOUT_STAMPS}), 0) as imported_without_stamps
 		from `tabCustomer Complaint` c
 		{previous}
 		where {where}
@@ -81,7 +85,17 @@ def execute(filters=None):
 			row.grp = escape_text(row.grp)
 		for field in ("sheet_on_time_pct", "countermeasure_on_time_pct", "mean_hours_to_close"):
 			row[field] = None if row[field] is None else flt(row[field], 1)
-	return columns(label, fieldtype, options), rows, None, chart(rows)
+	return columns(label, fieldtype, options), rows, history_message(rows), chart(rows)
+
+
+def history_message(rows) -> str | None:
+	"""What the on-time percentages leave out: complaints brought in as history without the stamps."""
+	without = sum(row.imported_without_stamps for row in rows)
+	if not without:
+		return None
+	return _(
+		"{0} of these complaints were brought in as history without the stamps of their sheet or countermeasure: they count in every figure but the on-time percentages."
+	).format(without)
 
 
 def columns(label, fieldtype, options):
@@ -97,6 +111,8 @@ def columns(label, fieldtype, options):
 		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
 		# replies the customer did not accept, each sending the complaint back (002 ch6 §17)
 		column("reopened", _("Reopened by Customer"), "Int", width=150),
+		column("imported", _("Imported as History"), "Int", width=140),
+		column("imported_without_stamps", _("Imported without Stamps"), "Int", width=160),
 	]
 
 
