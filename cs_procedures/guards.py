@@ -303,6 +303,8 @@ def check_evidence(doc) -> None:
 	if doc._action == "update_after_submit":
 		check_rows_after_submit(doc, before)
 	doc.flags.evidence_changes = changed_fields(doc, before)
+	if doc.flags.evidence_changes & set(history.IMPORT_FIELDS) and not is_administrator():
+		history.refuse_import_fields()
 
 
 def judge_moves_and_edits(doc) -> None:
@@ -437,8 +439,6 @@ def judge_edit(doc, before, workflow, changed: set) -> None:
 	changed -= {row.update_field for row in workflow.states if row.update_field}
 	if not changed or doc.flags.ignore_permissions or is_administrator():
 		return
-	if changed & set(history.IMPORT_FIELDS):
-		history.refuse_import_fields()
 	state = before.get(workflow.workflow_state_field)
 	editors = {row.allow_edit for row in workflow.states if row.state == state}
 	if not editors & set(frappe.get_roles()):

@@ -72,7 +72,7 @@ def enter(doc, workflow) -> bool:
 	if not doc.flags.history_source and not (frappe.flags.cs_history_dry_run or dry_run_done(source)):
 		frappe.throw(
 			_(
-				"Run the dry run of {0} first (Data Import > Actions > Dry Run for the Procedures): it lists what the import would make and what it refuses, row by row."
+				"Run the dry run of {0} first (the button Dry Run for the Procedures on the Data Import): it lists what the import would make and what it refuses, row by row."
 			).format(source),
 			title=_("Dry Run First"),
 		)
@@ -227,8 +227,23 @@ def summary(report: dict) -> dict:
 
 
 @frappe.whitelist()
-def dry_run_report(data_import: str) -> dict | None:
-	"""The last dry run of the Data Import's current file: counts and the refused rows."""
-	frappe.get_doc("Data Import", data_import).check_permission("read")
-	report = frappe.cache.get_value(dry_run_key(data_import))
-	return summary(report) if report else None
+def dry_run_report(data_import: str) -> dict:
+	"""For the Data Import form: whether its doctype is a procedure's (the dry run applies), whether
+	the user brings history in, and the last dry run of its current file (counts, refused rows)."""
+	doc = frappe.get_doc("Data Import", data_import)
+	doc.check_permission("read")
+	workflow = procedure_doctype(doc.reference_doctype)
+	report = frappe.cache.get_value(dry_run_key(data_import)) if workflow else None
+	return {
+		"applies": bool(workflow),
+		"may_import": may_import(),
+		"report": summary(report) if report else None,
+	}
+
+
+def procedure_doctype(doctype: str) -> bool:
+	"""Whether records of `doctype` enter through `enter`: a procedure's workflow is on it."""
+	from frappe.model.workflow import get_workflow_name
+
+	name = get_workflow_name(doctype)
+	return bool(name) and name in declared_workflows()

@@ -34,7 +34,9 @@ doctype_js = {
 	"Delivery Note": "erpnext_doctypes/delivery_note.js",
 	"Sales Invoice": "erpnext_doctypes/sales_invoice.js",
 	"Warranty Claim": "erpnext_doctypes/warranty_claim.js",
+	"Data Import": "erpnext_doctypes/data_import.js",
 }
+doctype_list_js = {"Issue": "erpnext_doctypes/issue_list.js"}
 
 override_doctype_dashboards = {
 	"Customer": "cs_procedures.erpnext_doctypes.dashboards.customer",

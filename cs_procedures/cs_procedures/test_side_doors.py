@@ -23,7 +23,10 @@ import frappe
 from frappe.model import no_value_fields, table_fields
 from frappe.model.workflow import get_transitions, get_workflow_name, has_approval_access
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import cint
 
+from cs_procedures.procedures import declared_workflows
+from cs_procedures.procedures import history as history_rules
 from cs_procedures.testing import Fixtures, HttpUser, as_user, sample_record, set_stored_state
 
 CUSTOMER = "_CS Side Door Customer"
@@ -364,6 +367,44 @@ class TestSideDoors(FrappeTestCase):
 				)
 		self.assertNoFailures()
 
+	def test_history_only_through_the_import(self):
+		"""A record decided before the app (`history.enter`) comes only through Data Import as the
+		importer's role: a POST of a new record in a state history enters, or of a live one carrying
+		the import's marks, and a change of the marks on a stored record are refused."""
+		for doctype in record_doctypes():
+			workflow = get_workflow_name(doctype)
+			if not workflow or workflow not in declared_workflows() or not is_app_doctype(doctype):
+				continue
+			_module, procedure = declared_workflows()[workflow]
+			doc_status = {
+				row.state: cint(row.doc_status) for row in frappe.get_cached_doc("Workflow", workflow).states
+			}
+			record = make(doctype)
+			values = new_record_values(record)
+			posts = [
+				{**values, "workflow_state": state}
+				for state in history_rules.history_states(procedure, doc_status)
+			]
+			posts.append({**values, "imported_from": "a forged import", "imported_by": "Administrator"})
+			for user in self.users():
+				for body in posts:
+					count = frappe.db.count(doctype)
+					self.refused(
+						"history by POST",
+						record,
+						user,
+						lambda c: c._call("post", f"/api/resource/{doctype}", json=body),
+					)
+					if frappe.db.count(doctype) != count:
+						self.failures.append(f"history by POST: {doctype} as {user} made a record")
+				self.refused(
+					"import marks by PUT",
+					record,
+					user,
+					lambda c: c.put(doctype, record.name, {"imported_by": user}),
+				)
+		self.assertNoFailures()
+
 	def submitted_state(self, doctype: str) -> str:
 		workflow = frappe.get_cached_doc("Workflow", get_workflow_name(doctype))
 		return next((s.state for s in workflow.states if s.doc_status == "1"), workflow.states[-1].state)
@@ -523,3 +564,17 @@ def other_value(df, value):
 	if df.fieldtype == "Link" and df.options == "User":
 		return "Administrator" if value != "Administrator" else "Guest"
 	return None
+
+
+def new_record_values(record) -> dict:
+	"""What a client would POST to make a record like `record`: its values and rows, without names."""
+	skip = {"name", "creation", "modified", "modified_by", "owner", "docstatus", "idx", "amended_from"}
+	values = {
+		k: v for k, v in record.as_dict(convert_dates_to_str=True, no_nulls=True).items() if k not in skip
+	}
+	for table in record.meta.get_table_fields():
+		values[table.fieldname] = [
+			{k: v for k, v in row.items() if k not in skip | {"parent", "parenttype", "parentfield"}}
+			for row in values.get(table.fieldname, [])
+		]
+	return values
