@@ -142,9 +142,7 @@ class ProcedureDocument(Document):
 		live or as history (`history.enter`), before permissions and validation."""
 		if self.is_new() and not self.flags.history_judged:
 			self.flags.history_judged = True
-			workflow = workflow_of(self.doctype)
-			if workflow:
-				history.enter(self, workflow)
+			history.enter(self)
 		super().check_if_latest()
 
 	def run_method(self, method, *args, **kwargs):

@@ -12,7 +12,8 @@ only after a dry run of the same file listed what would be made and what refused
 
 import frappe
 from frappe import _
-from frappe.model.workflow import WorkflowPermissionError
+from frappe.model.base_document import get_controller
+from frappe.model.workflow import WorkflowPermissionError, get_workflow_name
 from frappe.utils import cint, now_datetime
 
 from cs_procedures.procedures import declared_workflows
@@ -54,20 +55,28 @@ def source_of(doc) -> str | None:
 	return None
 
 
-def states_of(workflow) -> dict[str, int]:
-	return {row.state: cint(row.doc_status) for row in workflow.states}
+def lifecycle_of(doctype: str):
+	"""How records of `doctype` enter (field, procedure's `Workflow`, {state: document status}): by the
+	procedure's Frappe Workflow, or by the `status` a controller declares (`HISTORY_STATUS`, a
+	`Workflow` over its status options); None for a doctype the history does not concern."""
+	workflow_name = get_workflow_name(doctype)
+	if workflow_name in declared_workflows():
+		workflow = frappe.get_cached_doc("Workflow", workflow_name)
+		doc_status = {row.state: cint(row.doc_status) for row in workflow.states}
+		return workflow.workflow_state_field, declared_workflows()[workflow_name][1], doc_status
+	life = getattr(get_controller(doctype), "HISTORY_STATUS", None)
+	if life is None:
+		return None
+	options = (frappe.get_meta(doctype).get_field("status").options or "").split("\n")
+	return "status", life, {option: 0 for option in options if option}
 
 
-def procedure_of(workflow):
-	return declared_workflows().get(workflow.name, (None, None))[1]
-
-
-def enter(doc, workflow) -> bool:
-	"""Decide how a new record of a procedure with a workflow enters (see the module); True when it
-	enters as history. Called before anything else of the insert (permissions, validation)."""
+def enter(doc) -> bool:
+	"""Decide how a new record of a procedure enters (see the module); True when it enters as
+	history. Called before anything else of the insert (permissions, validation)."""
 	source = source_of(doc)
-	procedure = procedure_of(workflow)
-	if not source or procedure is None:
+	lifecycle = lifecycle_of(doc.doctype) if source else None
+	if lifecycle is None:
 		return False
 	if not doc.flags.history_source and not (frappe.flags.cs_history_dry_run or dry_run_done(source)):
 		frappe.throw(
@@ -76,14 +85,15 @@ def enter(doc, workflow) -> bool:
 			).format(source),
 			title=_("Dry Run First"),
 		)
-	field = workflow.workflow_state_field
-	doc_status = states_of(workflow)
+	field, procedure, doc_status = lifecycle
 	how, refusal = rules.entry(procedure, doc_status, doc.get(field))
 	if refusal:
-		refuse_state(doc, workflow, refusal, doc_status, procedure)
+		refuse_state(doc, doc.get(field), refusal, doc_status, procedure)
 	if how == rules.LIVE:
 		return False
 	check_importer()
+	if hasattr(doc, "check_history"):
+		doc.check_history()
 	doc.docstatus = doc_status[doc.get(field)]
 	doc.update(
 		{
@@ -98,8 +108,7 @@ def enter(doc, workflow) -> bool:
 	return True
 
 
-def refuse_state(doc, workflow, refusal, doc_status, procedure) -> None:
-	state = doc.get(workflow.workflow_state_field)
+def refuse_state(doc, state, refusal, doc_status, procedure) -> None:
 	allowed = ", ".join(_(state) for state in rules.history_states(procedure, doc_status))
 	messages = {
 		rules.UNKNOWN_STATE: _("{0} is not a state of the workflow {1}."),
@@ -109,7 +118,7 @@ def refuse_state(doc, workflow, refusal, doc_status, procedure) -> None:
 		),
 	}
 	frappe.throw(
-		messages[refusal].format(_(state), _(workflow.document_type))
+		messages[refusal].format(_(state or ""), _(doc.doctype))
 		+ " "
 		+ _("History enters as {0}.").format(allowed),
 		WorkflowPermissionError,
@@ -242,8 +251,5 @@ def dry_run_report(data_import: str) -> dict:
 
 
 def procedure_doctype(doctype: str) -> bool:
-	"""Whether records of `doctype` enter through `enter`: a procedure's workflow is on it."""
-	from frappe.model.workflow import get_workflow_name
-
-	name = get_workflow_name(doctype)
-	return bool(name) and name in declared_workflows()
+	"""Whether records of `doctype` enter through `enter`."""
+	return lifecycle_of(doctype) is not None

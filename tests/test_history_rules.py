@@ -48,10 +48,26 @@ def test_an_order_review_already_decided_is_history_but_not_a_withdrawn_one():
 	assert history.entry(REVIEW, REVIEW_STATES, "Under Review") == (None, history.OPEN_STATE)
 
 
-@pytest.mark.parametrize("name", sorted(procedures.declared_workflows()))
-def test_every_procedure_with_a_workflow_carries_the_import_marks(name):
-	"""A new procedure gets the history import by its workflow; its doctype needs the three marks."""
-	folder = name.lower().replace(" ", "_")
+def history_doctypes() -> list[str]:
+	"""The doctypes whose records an import brings in (history.lifecycle_of): those of a procedure's
+	workflow, and those whose controller declares the statuses of its history."""
+	by_status = [
+		path.parent.name
+		for path in (APP / "cs_procedures/doctype").glob("*/*.py")
+		if path.stem == path.parent.name and "HISTORY_STATUS = " in path.read_text()
+	]
+	by_workflow = [name.lower().replace(" ", "_") for name in procedures.declared_workflows()]
+	return sorted(by_workflow + by_status)
+
+
+def test_the_surveys_come_in_by_their_status():
+	assert {"satisfaction_survey_campaign", "satisfaction_survey_response"} <= set(history_doctypes())
+
+
+@pytest.mark.parametrize("folder", history_doctypes())
+def test_every_procedure_with_a_history_carries_the_import_marks(folder):
+	"""A new procedure gets the history import by its workflow (or HISTORY_STATUS); its doctype needs
+	the three marks."""
 	doctype = load(APP / f"cs_procedures/doctype/{folder}/{folder}.json")
 	fields = {f["fieldname"]: f for f in doctype["fields"]}
 	for field in ("imported_from", "imported_by", "imported_on"):

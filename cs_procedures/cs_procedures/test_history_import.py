@@ -12,11 +12,16 @@ from frappe.core.doctype.data_import.data_import import start_import
 
 from cs_procedures import history
 from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import satisfaction_survey_statistics
+from cs_procedures.install import DEFAULT_SURVEY
 from cs_procedures.testing import Fixtures, SiteTestCase, as_user, message_of
 
 IMPORTER, MANAGER = "hist.importer@example.com", "hist.manager@example.com"
 CUSTOMERS = ("_CS History Alpha", "_CS History Beta", "_CS History Gamma")
-COMPLAINT = "Customer Complaint"
+COMPLAINT, PROPERTY = "Customer Complaint", "Customer Property"
+CAMPAIGN, RESPONSE = "Satisfaction Survey Campaign", "Satisfaction Survey Response"
+IMPORTED = (COMPLAINT, PROPERTY, CAMPAIGN, RESPONSE)
+CAMPAIGN_TITLE = "_CS History Survey"
 TYPES = ("Quality", "Delivery", "Service")
 FIELDS = (
 	"customer channel received_on complaint_type subject description workflow_state closed_on"
@@ -29,13 +34,21 @@ def clean_up(fixtures):
 
 
 def remove_history():
-	names = frappe.get_all(COMPLAINT, filters={"customer": ("in", CUSTOMERS)}, pluck="name")
-	if names:  # decided records are kept as evidence: the test's own go straight from the tables
-		for table in ("Complaint Responsibility", "Complaint Countermeasure", "Complaint Sign Off"):
-			frappe.db.delete(table, {"parenttype": COMPLAINT, "parent": ("in", names)})
-		frappe.db.delete("Version", {"ref_doctype": COMPLAINT, "docname": ("in", names)})
-		frappe.db.delete(COMPLAINT, {"name": ("in", names)})
-	for name in frappe.get_all("Data Import", filters={"reference_doctype": COMPLAINT}, pluck="name"):
+	"""Decided records are kept as evidence: the test's own go straight from the tables."""
+	for doctype, field, values in (
+		(RESPONSE, "customer", CUSTOMERS),
+		(CAMPAIGN, "title", (CAMPAIGN_TITLE,)),
+		(COMPLAINT, "customer", CUSTOMERS),
+		(PROPERTY, "customer", CUSTOMERS),
+	):
+		names = frappe.get_all(doctype, filters={field: ("in", values)}, pluck="name")
+		if not names:
+			continue
+		for table in frappe.get_meta(doctype).get_table_fields():
+			frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
+		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
+		frappe.db.delete(doctype, {"name": ("in", names)})
+	for name in frappe.get_all("Data Import", filters={"reference_doctype": ("in", IMPORTED)}, pluck="name"):
 		frappe.delete_doc("Data Import", name, force=True, ignore_permissions=True)
 	frappe.db.commit()
 
@@ -87,8 +100,8 @@ def csv_of(rows: list[dict], headers=FIELDS) -> str:
 	return out.getvalue()
 
 
-def data_import(content: str) -> str:
-	"""A Data Import of Customer Complaints with `content` as its file, as the importer makes it."""
+def data_import(content: str, doctype: str = COMPLAINT) -> str:
+	"""A Data Import of `doctype` with `content` as its file, as the importer makes it."""
 	file = frappe.get_doc(
 		{"doctype": "File", "file_name": f"history-{frappe.generate_hash(length=6)}.csv", "is_private": 1}
 	)
@@ -97,7 +110,7 @@ def data_import(content: str) -> str:
 	doc = frappe.get_doc(
 		{
 			"doctype": "Data Import",
-			"reference_doctype": COMPLAINT,
+			"reference_doctype": doctype,
 			"import_type": "Insert New Records",
 			"import_file": file.file_url,
 			"mute_emails": 1,
@@ -105,6 +118,20 @@ def data_import(content: str) -> str:
 	).insert(ignore_permissions=True)
 	frappe.db.commit()
 	return doc.name
+
+
+def table(rows: list[list]) -> str:
+	out = io.StringIO()
+	csv.writer(out).writerows(rows)
+	return out.getvalue()
+
+
+def import_as_importer(content: str, doctype: str) -> str:
+	name = data_import(content, doctype)
+	with as_user(IMPORTER):
+		history.run_dry_run(name)
+		start_import(name)
+	return name
 
 
 def imported(name: str) -> list:
@@ -262,6 +289,114 @@ class TestHistoryImport(SiteTestCase):
 		response = http.delete(COMPLAINT, complaint)
 		self.assertIn(response.status_code, (403, 417), message_of(response))
 		self.assertEqual(frappe.db.get_value(COMPLAINT, complaint, "imported_by"), IMPORTER)
+
+
+class TestSurveyAndPropertyHistory(SiteTestCase):
+	def test_survey_campaigns_come_in_closed_with_their_answers_and_make_the_trend(self):
+		campaigns = table(
+			[
+				["title", "template", "status", "period_start", "period_end", "send_date", "reply_by", "audience",
+				 "invited_customers", "responded_customers", "response_rate", "is_valid", "average_satisfaction",
+				 "closed_on"],
+				[CAMPAIGN_TITLE, TEMPLATE, "Closed", "2023-06-01", "2023-11-30", "2023-12-01", "2023-12-15",
+				 "Selected Customers", 10, 8, 80, 1, 80, "2023-12-20 10:00:00"],
+				[CAMPAIGN_TITLE, TEMPLATE, "Closed", "2024-06-01", "2024-11-30", "2024-12-01", "2024-12-15",
+				 "Selected Customers", 10, 9, 90, 1, 85, "2024-12-20 10:00:00"],
+			]
+		)  # fmt: skip
+		name = import_as_importer(campaigns, CAMPAIGN)
+		made = frappe.get_all(
+			CAMPAIGN,
+			filters={"imported_from": name},
+			fields=["name", "status", "average_satisfaction", "imported_by"],
+			order_by="send_date asc",
+		)
+		self.assertEqual(
+			[(c.status, c.average_satisfaction, c.imported_by) for c in made],
+			[("Closed", 80, IMPORTER), ("Closed", 85, IMPORTER)],
+		)
+		latest = made[1].name
+		items = DEFAULT_SURVEY["items"]
+		header = ["campaign", "customer", "status", "channel", "answered_on", "score", "satisfaction",
+				  "answers.category", "answers.question", "answers.max_score", "answers.score"]  # fmt: skip
+		rows = [header]
+		for number, customer in enumerate(CUSTOMERS[:2]):
+			for index, (category, question, _zh) in enumerate(items):
+				first = index == 0
+				parent = [
+					latest,
+					customer,
+					"Answered",
+					"Phone",
+					"2024-12-10 09:00:00",
+					80 + number * 10,
+					80 + number * 10,
+				]
+				rows.append(
+					(parent if first else [""] * len(parent)) + [category, question, 20, 16 + number * 2]
+				)
+		name = import_as_importer(table(rows), RESPONSE)
+		responses = frappe.get_all(
+			RESPONSE, filters={"imported_from": name}, fields=["name", "customer", "score"]
+		)
+		self.assertEqual(
+			sorted((r.customer, r.score) for r in responses), [(CUSTOMERS[0], 80), (CUSTOMERS[1], 90)]
+		)
+		self.assertEqual(
+			frappe.db.count("Satisfaction Survey Answer", {"parent": ("in", [r.name for r in responses])}), 10
+		)
+		_columns, result, _items, _chart, summary = satisfaction_survey_statistics.execute(
+			{"campaign": latest}
+		)
+		self.assertEqual(sorted(row.customer for row in result), sorted(CUSTOMERS[:2]))
+		trend = next(s for s in summary if s["label"] == "Change Against Previous Valid Campaign")
+		self.assertEqual(trend["value"], 5, "the trend of the two campaigns brought in")
+
+	def test_answers_come_in_only_to_a_campaign_brought_in(self):
+		frappe.set_user("Administrator")
+		live = frappe.get_doc(
+			{
+				"doctype": CAMPAIGN, "title": CAMPAIGN_TITLE, "template": TEMPLATE, "period_start": "2025-01-01",
+				"period_end": "2025-06-30", "send_date": "2025-07-01", "reply_by": "2025-07-15",
+				"audience": "Selected Customers", "customers": [{"customer": CUSTOMERS[0]}],
+			}
+		).insert()  # fmt: skip
+		frappe.db.commit()
+		content = table(
+			[["campaign", "customer", "status", "score"], [live.name, CUSTOMERS[0], "Answered", 70]]
+		)
+		name = data_import(content, RESPONSE)
+		with as_user(IMPORTER):
+			report = history.run_dry_run(name)
+		self.assertEqual(report["made"], [])
+		self.assertIn("was not brought in as history", report["refused"][0]["reason"])
+
+	def test_a_returned_property_lot_comes_in_returned(self):
+		content = table(
+			[
+				["customer", "kind", "received_on", "description", "qty", "workflow_state", "closed_on"],
+				[
+					CUSTOMERS[0],
+					"Tooling",
+					"2024-03-01",
+					"Mould M-12 of the customer",
+					1,
+					"Returned",
+					"2025-02-01",
+				],
+			]
+		)
+		name = import_as_importer(content, PROPERTY)
+		lot = frappe.get_all(
+			PROPERTY, filters={"imported_from": name}, fields=["workflow_state", "closed_on", "imported_by"]
+		)
+		self.assertEqual(
+			[(r.workflow_state, str(r.closed_on), r.imported_by) for r in lot],
+			[("Returned", "2025-02-01", IMPORTER)],
+		)
+
+
+TEMPLATE = DEFAULT_SURVEY["template_name"]
 
 
 def _label(field: str) -> str:

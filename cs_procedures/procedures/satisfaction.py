@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cs_procedures.procedures import Workflow
+
 COMPLAINT_POINTS, COMPLAINT_CAP = 1, 5
 RETURN_POINTS, RETURN_CAP = 2, 10
 VALID_RESPONSE_RATE = 70.0
@@ -30,6 +32,11 @@ CATEGORY_COMPLAINT_TYPE = {
 # The campaign's statuses: a draft is edited, Sending while a background job invites, Sent while the
 # customers answer, Closed once scored (the campaign keeps its own status: it has no approvals)
 DRAFT, SENDING, SENT, CLOSED = "Draft", "Sending", "Sent", "Closed"
+INVITED, ANSWERED = "Invited", "Answered"  # a response
+# the survey records kept by status, not by a workflow: the status they start in and the ones a record
+# brought in as history (cs_procedures/history.py) may have
+CAMPAIGN_LIFE = Workflow("Satisfaction Survey Campaign", DRAFT, (CLOSED,))
+RESPONSE_LIFE = Workflow("Satisfaction Survey Response", INVITED, (ANSWERED,))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ SENT_FIELDS = ("template", "send_date", "audience", "customer_group", "territory
 
 
 class SatisfactionSurveyCampaign(guards.ProcedureDocument):
+	HISTORY_STATUS = rules.CAMPAIGN_LIFE  # a campaign of the spreadsheets comes in Closed (history.py)
+
 	def onload(self):
 		self.set_onload("can_email", can_email())
 		self.set_onload("sign_step", sign_off.next_step_for_user(self))

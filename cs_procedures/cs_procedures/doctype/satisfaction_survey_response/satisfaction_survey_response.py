@@ -75,6 +75,18 @@ def parse_score(value, idx) -> float:
 
 
 class SatisfactionSurveyResponse(guards.ProcedureDocument):
+	HISTORY_STATUS = rules.RESPONSE_LIFE  # an answer of the spreadsheets comes in Answered (history.py)
+
+	def check_history(self):
+		"""An answer brought in as history belongs to a campaign brought in as history."""
+		if not frappe.db.get_value("Satisfaction Survey Campaign", self.campaign, "imported_from"):
+			frappe.throw(
+				_("{0} was not brought in as history: its answers are given through the survey.").format(
+					self.campaign
+				),
+				title=_("Not a State History Enters"),
+			)
+
 	def validate(self):
 		before = self.get_doc_before_save()
 		campaign = frappe.db.get_value(
