@@ -12,6 +12,7 @@ from frappe.core.doctype.data_import.data_import import start_import
 
 from cs_procedures import history
 from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
+from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
 from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import satisfaction_survey_statistics
 from cs_procedures.install import DEFAULT_SURVEY
 from cs_procedures.testing import Fixtures, SiteTestCase, as_user, message_of
@@ -200,6 +201,12 @@ class TestHistoryImport(SiteTestCase):
 				got[customer].sheet_on_time_pct, 100 * len(on_time) / len(stamped), places=0
 			)
 		self.assertIn("without", message)
+		# the ledger marks each imported complaint and says the same under its lines
+		_columns, lines, message = complaint_tracking_ledger.execute({"customer": CUSTOMERS[0]})
+		self.assertTrue(all(line.imported for line in lines))
+		self.assertIn(
+			str(sum(1 for r in rows if r["customer"] == CUSTOMERS[0] and not r["sheet_issued_on"])), message
+		)
 
 	def test_bad_rows_are_refused_with_their_row_numbers(self):
 		rows = history_rows(3, seed=7)

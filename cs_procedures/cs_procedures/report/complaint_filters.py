@@ -25,6 +25,16 @@ COUNTERMEASURE_ON_TIME = (
 IMPORTED = "(c.imported_from is not null and c.imported_from != '')"
 IMPORTED_WITHOUT_STAMPS = f"({IMPORTED} and not {SHEET_COUNTED} and not {COUNTERMEASURE_COUNTED})"
 
+
+def history_message(without_stamps: int) -> str | None:
+	"""What the on-time figures leave out: complaints brought in as history without their stamps."""
+	if not without_stamps:
+		return None
+	return _(
+		"{0} of these complaints were brought in as history without the stamps of their sheet or countermeasure: they count in every figure but the on-time percentages."
+	).format(without_stamps)
+
+
 EQUALITY_FILTERS = ("customer", "complaint_type", "item_code", "workflow_state")
 # a department is responsible for a complaint when the sheet names it (000 III-2.1)
 NAMES_DEPARTMENT = (

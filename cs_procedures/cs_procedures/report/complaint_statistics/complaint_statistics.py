@@ -14,6 +14,7 @@ from cs_procedures.cs_procedures.report.complaint_filters import (
 	PART_ON_TIME,
 	SHEET_COUNTED,
 	SHEET_ON_TIME,
+	history_message,
 	where_clause,
 )
 
@@ -85,17 +86,12 @@ def execute(filters=None):
 			row.grp = escape_text(row.grp)
 		for field in ("sheet_on_time_pct", "countermeasure_on_time_pct", "mean_hours_to_close"):
 			row[field] = None if row[field] is None else flt(row[field], 1)
-	return columns(label, fieldtype, options), rows, history_message(rows), chart(rows)
-
-
-def history_message(rows) -> str | None:
-	"""What the on-time percentages leave out: complaints brought in as history without the stamps."""
-	without = sum(row.imported_without_stamps for row in rows)
-	if not without:
-		return None
-	return _(
-		"{0} of these complaints were brought in as history without the stamps of their sheet or countermeasure: they count in every figure but the on-time percentages."
-	).format(without)
+	return (
+		columns(label, fieldtype, options),
+		rows,
+		history_message(sum(row.imported_without_stamps for row in rows)),
+		chart(rows),
+	)
 
 
 def columns(label, fieldtype, options):

@@ -7,6 +7,7 @@ from cs_procedures.cs_procedures.report.columns import column, escape_values, tr
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
+	IMPORTED,
 	SHEET_COUNTED,
 	SHEET_ON_TIME,
 	where_clause,
@@ -30,7 +31,7 @@ def execute(filters=None):
 			case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end as countermeasure_on_time,
 			c.replied_on, c.closed_on, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount,
 			c.shipped_on, c.claimed_qty, c.claimed_amount, c.cause_class, c.stage_at_fault, c.penalty,
-			c.reminders_sent,
+			c.reminders_sent, {IMPORTED} as imported,
 			(select group_concat(
 					concat(d.department, if(ifnull(d.share, 0) > 0, concat(' ', round(d.share, 1), ' %%'), ''),
 						': ', if(d.approved_on is null, %(pending)s,
@@ -96,4 +97,5 @@ def columns():
 		column("stage_at_fault", _("Stage at Fault"), width=110),
 		column("penalty", _("Penalty"), width=160),
 		column("reminders_sent", _("Reminders Sent"), "Int", width=100),
+		column("imported", _("Imported as History"), "Check", width=90),
 	]
