@@ -46,7 +46,14 @@ override_doctype_dashboards = {
 }
 
 # Files attached to the procedures' records are evidence too (attachments.py)
-has_permission = {"File": "cs_procedures.attachments.file_permission"}
+has_permission = {
+	"File": "cs_procedures.attachments.file_permission",
+	# a customer file is read according to its confidentiality level (procedures/credit.py)
+	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_permission",
+}
+permission_query_conditions = {
+	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_query",
+}
 
 doc_events = {
 	"File": {

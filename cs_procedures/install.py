@@ -152,6 +152,7 @@ def ship_gates_on():
 	settings = frappe.get_single("CS Settings")
 	settings.require_order_review = 1
 	settings.returns_need_approval = 1
+	settings.credit_limits_need_approval = 1
 	companies = frappe.get_all("Company", pluck="name", order_by="creation")
 	settings.adopt_companies(companies)
 	settings.save(ignore_permissions=True)

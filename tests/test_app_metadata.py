@@ -23,7 +23,7 @@ PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
 	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
 	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse", "Event",
-	"Warranty Claim", "Currency", "Role", "Issue",
+	"Warranty Claim", "Currency", "Role", "Issue", "Payment Terms Template",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 
@@ -128,6 +128,7 @@ def test_roles_with_permissions_exist():
 		"Sales User",
 		"Accounts User",
 		"Maintenance User",
+		"Sales Manager",
 	}
 	for path in doctype_files():
 		for perm in load(path)["permissions"]:

@@ -52,6 +52,31 @@ def summary(customer: str) -> dict:
 		)
 	result.update(_open_work(customer))
 	result.update(_visits(customer))
+	result.update(_credit(customer))
+	return result
+
+
+def _credit(customer: str) -> dict:
+	"""The customer's file (where the user may read it), credit grade, limits, receivables and watch list."""
+	values = frappe.db.get_value("Customer", customer, ["cs_credit_grade", "cs_watch_status"], as_dict=True)
+	result = {"credit_grade": values.cs_credit_grade, "watch_status": values.cs_watch_status}
+	if frappe.db.exists("Customer File", customer) and frappe.has_permission(
+		"Customer File", "read", customer
+	):
+		result["customer_file"] = customer
+	result["credit_limits"] = frappe.get_all(
+		"Customer Credit Limit",
+		filters={"parenttype": "Customer", "parent": customer},
+		fields=["company", "credit_limit"],
+		order_by="idx",
+	)
+	if frappe.has_permission("Sales Invoice", "read"):
+		receivable = frappe.db.sql(
+			"""select sum(outstanding_amount), sum(if(due_date < %s, outstanding_amount, 0))
+			from `tabSales Invoice` where customer = %s and docstatus = 1 and outstanding_amount > 0""",
+			(getdate(), customer),
+		)[0]
+		result["receivable"], result["overdue"] = receivable[0] or 0, receivable[1] or 0
 	return result
 
 
@@ -181,7 +206,31 @@ def render(customer: str, values: dict) -> str:
 	if "next_visit" in values:
 		upcoming = values.get("next_visit")
 		add(_("Next Visit"), escape_html(formatdate(upcoming)) if upcoming else none)
+	_render_credit(customer, values, add, none)
 	return f'<div class="row cs-customer-360">{"".join(items)}</div>'
+
+
+def _render_credit(customer: str, values: dict, add, none: str) -> None:
+	if values.get("customer_file"):
+		add(_("Customer File"), _link("Customer File", values["customer_file"], _("Open")))
+	add(_("Credit Grade"), escape_html(values.get("credit_grade") or _("Not rated")))
+	limits = values.get("credit_limits") or []
+	add(
+		_("Credit Limit"),
+		"<br>".join(
+			escape_html(f"{row.company}: {frappe.format(row.credit_limit, {'fieldtype': 'Currency'})}")
+			for row in limits
+		)
+		or none,
+	)
+	if "receivable" in values:
+		text = _("{0}, overdue {1}").format(
+			frappe.format(values["receivable"], {"fieldtype": "Currency"}),
+			frappe.format(values["overdue"], {"fieldtype": "Currency"}),
+		)
+		add(_("Receivable"), escape_html(text))
+	status = values.get("watch_status")
+	add(_("Watch List"), escape_html(_(status)) if status else none)
 
 
 def load(customer, method=None):

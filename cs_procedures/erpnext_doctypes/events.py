@@ -6,6 +6,7 @@ from frappe.utils import cint
 from frappe.utils.html_utils import sanitize_html
 
 from cs_procedures import guards, people
+from cs_procedures.erpnext_doctypes.credit import guard_customer_credit
 from cs_procedures.procedures import satisfaction
 
 
@@ -96,9 +97,11 @@ def sales_order_before_submit(sales_order, method=None):
 
 
 def customer_validate(customer, method=None):
-	"""The grade on the Customer is written by the grading procedure only."""
+	"""The grade, the credit grade, the watch list and the credit limits on the Customer are written by
+	the procedures only (erpnext_doctypes/credit.py)."""
 	from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
 		guard_customer_grade,
 	)
 
 	guard_customer_grade(customer)
+	guard_customer_credit(customer)

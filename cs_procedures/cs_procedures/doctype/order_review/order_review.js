@@ -6,6 +6,12 @@ frappe.ui.form.on("Order Review", {
 	},
 
 	refresh(frm) {
+		if (frm.doc.customer_watch_status === "At Risk") {
+			frm.dashboard.set_headline_alert(
+				__("The customer is on the at-risk watch list: weigh its overdue payments, complaints and returns before accepting the order."),
+				"red"
+			);
+		}
 		const origins = (frm.doc.__onload && frm.doc.__onload.change_origins) || [];
 		if (!origins.length) return;
 		frm.add_custom_button(__("Request Change"), () => {

@@ -51,6 +51,10 @@ class OrderReview(guards.ProcedureDocument):
 		before = self.get_doc_before_save()
 		if before is None:
 			self.set_opinion_rows()
+			# 问题客户 (002 ch7 §13): an at-risk customer's order is flagged to its reviewers
+			self.customer_watch_status = (
+				frappe.db.get_value("Customer", self.customer, "cs_watch_status") or None
+			)
 		else:
 			self.check_rows_kept(before)
 			self.check_editing(before)
