@@ -44,3 +44,14 @@ def keep_approved(doc) -> None:
 		_("An approved {0} stays as evidence; make a new one to change it again.").format(_(doc.doctype)),
 		title=_("Record Kept as Evidence"),
 	)
+
+
+class ApprovedRecord(guards.ProcedureDocument):
+	"""A record whose submit is its approval: once approved it is neither cancelled nor deleted."""
+
+	def before_cancel(self):
+		keep_approved(self)
+
+	def on_trash(self):
+		if self.docstatus:
+			guards.refuse_deletion(self, _("it was approved."))

@@ -32,7 +32,7 @@ def run(total: int = 50_000, keep: int = 0):
 		"No customers in this site"
 	)
 	frappe.flags.mute_emails = True
-	name = data_import(ledger(total, customers))
+	name = history.new_data_import(COMPLAINT, ledger(total, customers), "complaint-ledger.csv")
 	started = time.perf_counter()
 	report = history.run_dry_run(name)
 	dry_run = time.perf_counter() - started
@@ -77,23 +77,6 @@ def ledger(total: int, customers: list[str]) -> str:
 			)
 		)  # fmt: skip
 	return out.getvalue()
-
-
-def data_import(content: str) -> str:
-	file = frappe.get_doc({"doctype": "File", "file_name": "complaint-ledger.csv", "is_private": 1})
-	file.content = content
-	file.insert(ignore_permissions=True)
-	doc = frappe.get_doc(
-		{
-			"doctype": "Data Import",
-			"reference_doctype": COMPLAINT,
-			"import_type": "Insert New Records",
-			"import_file": file.file_url,
-			"mute_emails": 1,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
-	return doc.name
 
 
 def remove(name: str) -> None:

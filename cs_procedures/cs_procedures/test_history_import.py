@@ -102,23 +102,7 @@ def csv_of(rows: list[dict], headers=FIELDS) -> str:
 
 
 def data_import(content: str, doctype: str = COMPLAINT) -> str:
-	"""A Data Import of `doctype` with `content` as its file, as the importer makes it."""
-	file = frappe.get_doc(
-		{"doctype": "File", "file_name": f"history-{frappe.generate_hash(length=6)}.csv", "is_private": 1}
-	)
-	file.content = content
-	file.insert(ignore_permissions=True)
-	doc = frappe.get_doc(
-		{
-			"doctype": "Data Import",
-			"reference_doctype": doctype,
-			"import_type": "Insert New Records",
-			"import_file": file.file_url,
-			"mute_emails": 1,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
-	return doc.name
+	return history.new_data_import(doctype, content, f"history-{frappe.generate_hash(length=6)}.csv")
 
 
 def table(rows: list[list]) -> str:

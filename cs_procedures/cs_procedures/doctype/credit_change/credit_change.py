@@ -30,7 +30,7 @@ def approver() -> str:
 	return get_settings().get("credit_change_approver") or "Sales Manager"
 
 
-class CreditChange(guards.ProcedureDocument):
+class CreditChange(approvals.ApprovedRecord):
 	def validate(self):
 		if self.docstatus == 0:
 			if not guards.has_role(people.CS_MANAGER):
@@ -69,10 +69,3 @@ class CreditChange(guards.ProcedureDocument):
 
 	def on_submit(self):
 		credit.apply_credit_change(self)
-
-	def before_cancel(self):
-		approvals.keep_approved(self)
-
-	def on_trash(self):
-		if self.docstatus:
-			guards.refuse_deletion(self, _("it was approved."))

@@ -15,7 +15,7 @@ MESSAGES = {
 }
 
 
-class CreditInvestigation(guards.ProcedureDocument):
+class CreditInvestigation(approvals.ApprovedRecord):
 	NOT_IN_FUTURE = ("investigated_on",)
 
 	def validate(self):
@@ -34,13 +34,6 @@ class CreditInvestigation(guards.ProcedureDocument):
 		if self.investigated_by == frappe.session.user and not guards.is_administrator():
 			guards.refuse(_("A credit investigation is reviewed by someone other than who made it."))
 		self.reviewed_by, self.reviewed_on = frappe.session.user, now_datetime().replace(microsecond=0)
-
-	def before_cancel(self):
-		approvals.keep_approved(self)
-
-	def on_trash(self):
-		if self.docstatus:
-			guards.refuse_deletion(self, _("it was reviewed."))
 
 
 @frappe.whitelist()

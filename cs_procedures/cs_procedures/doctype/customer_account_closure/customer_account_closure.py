@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures import approvals, guards
+from cs_procedures import approvals
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.erpnext_doctypes import credit
 
@@ -17,7 +17,7 @@ def approver() -> str:
 	return get_settings().get("account_closure_approver") or "CS General Manager"
 
 
-class CustomerAccountClosure(guards.ProcedureDocument):
+class CustomerAccountClosure(approvals.ApprovedRecord):
 	def validate(self):
 		if self.docstatus == 0:
 			self.outstanding_amount = credit.outstanding(self.customer)
@@ -38,10 +38,3 @@ class CustomerAccountClosure(guards.ProcedureDocument):
 
 	def on_submit(self):
 		credit.close_account(self)
-
-	def before_cancel(self):
-		approvals.keep_approved(self)
-
-	def on_trash(self):
-		if self.docstatus:
-			guards.refuse_deletion(self, _("it was approved."))

@@ -7,9 +7,9 @@ record for the year makes that record, sales 0 and no computed grade.
 
 import frappe
 from frappe import _
-from frappe.utils import cint, cstr, getdate, now_datetime
+from frappe.utils import cint, getdate, now_datetime
 
-from cs_procedures import guards, people
+from cs_procedures import approvals, guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import (
 	RECORD,
@@ -25,7 +25,7 @@ def grade_record(customer: str, year: int, for_update: bool = False):
 	return frappe.get_doc(RECORD, name, for_update=for_update) if name else None
 
 
-class CustomerGradeChange(guards.ProcedureDocument):
+class CustomerGradeChange(approvals.ApprovedRecord):
 	def validate(self):
 		if self.docstatus == 0 and not guards.has_role(REQUESTER):
 			guards.refuse(
@@ -56,25 +56,7 @@ class CustomerGradeChange(guards.ProcedureDocument):
 			)
 
 	def before_submit(self):
-		approver = grade_change_approver()
-		if not guards.has_role(approver):
-			guards.refuse(
-				_("A change of a customer's grade is approved by a {0} (CS Settings).").format(_(approver)),
-				title=_("Not the Approver"),
-			)
-		if self.requested_by == frappe.session.user and not guards.is_administrator():
-			guards.refuse(_("A grade change is approved by someone other than who requested it."))
-		before = self.get_doc_before_save()
-		changed = [
-			field for field in REQUESTED_FIELDS if before and cstr(before.get(field)) != cstr(self.get(field))
-		]
-		if changed:
-			guards.refuse(
-				_("The approver approves the change as requested: {0} cannot be changed.").format(
-					", ".join(_(self.meta.get_label(field)) for field in changed)
-				),
-				title=_("Approve as Requested"),
-			)
+		approvals.check_approval(self, grade_change_approver(), REQUESTED_FIELDS)
 		record = grade_record(self.customer, self.grading_year, for_update=True)
 		if (record.grade if record else None) != self.previous_grade:
 			frappe.throw(
@@ -83,7 +65,6 @@ class CustomerGradeChange(guards.ProcedureDocument):
 				).format(self.customer, self.grading_year, self.previous_grade or "-", record.grade),
 				title=_("Grade Changed Meanwhile"),
 			)
-		self.approved_by, self.approved_on = frappe.session.user, now_datetime()
 
 	def on_submit(self):
 		record = grade_record(self.customer, self.grading_year, for_update=True)
@@ -111,16 +92,6 @@ class CustomerGradeChange(guards.ProcedureDocument):
 		record.save()
 		guards.stamp(self, {"grade_record": record.name})
 		set_customer_grade(self.customer, self.grading_year, self.new_grade)
-
-	def before_cancel(self):
-		guards.refuse(
-			_("An approved grade change stays; request another change to grade the customer again."),
-			title=_("Record Kept as Evidence"),
-		)
-
-	def on_trash(self):
-		if self.docstatus:
-			guards.refuse_deletion(self, _("it was submitted."))
 
 
 def grade_change_approver() -> str:
