@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, now_datetime
 
+from cs_procedures.cs_procedures.report.columns import column
+
 # A sheet counts once it is issued, or once its deadline passed while the complaint is still open
 # (a complaint answered by sales alone never needs one).
 # (a record brought in as history counts only with both its stamps: see IMPORTED_WITHOUT_STAMPS)
@@ -24,6 +26,14 @@ COUNTERMEASURE_ON_TIME = (
 # file gave the stamps: these are the records that had none
 IMPORTED = "(c.imported_from is not null and c.imported_from != '')"
 IMPORTED_WITHOUT_STAMPS = f"({IMPORTED} and not {SHEET_COUNTED} and not {COUNTERMEASURE_COUNTED})"
+
+
+def history_columns() -> list[dict]:
+	"""How many of a group's complaints were brought in as history, and how many of those had no stamps."""
+	return [
+		column("imported", _("Imported as History"), "Int", width=140),
+		column("imported_without_stamps", _("Imported without Stamps"), "Int", width=160),
+	]
 
 
 def history_message(without_stamps: int) -> str | None:

@@ -31,17 +31,13 @@ def prepare(fixtures):
 	frappe.db.commit()
 
 
-FIXTURES = Fixtures(
-	users={
-		MANAGER: ["CS Manager"],
-		OFFICER: ["CS Officer"],
-		VP: ["CS Vice President"],
-		GM: ["CS General Manager"],
-	},
-	customers=CUSTOMERS,
-	prepare=prepare,
-	clean_up=clean_up,
-)
+USERS = {
+	MANAGER: ["CS Manager"],
+	OFFICER: ["CS Officer"],
+	VP: ["CS Vice President"],
+	GM: ["CS General Manager"],
+}
+FIXTURES = Fixtures(users=USERS, customers=CUSTOMERS, prepare=prepare, clean_up=clean_up)
 setUpModule, tearDownModule = FIXTURES.hooks()
 
 

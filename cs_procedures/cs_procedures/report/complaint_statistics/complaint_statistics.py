@@ -14,6 +14,7 @@ from cs_procedures.cs_procedures.report.complaint_filters import (
 	PART_ON_TIME,
 	SHEET_COUNTED,
 	SHEET_ON_TIME,
+	history_columns,
 	history_message,
 	where_clause,
 )
@@ -107,8 +108,7 @@ def columns(label, fieldtype, options):
 		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
 		# replies the customer did not accept, each sending the complaint back (002 ch6 §17)
 		column("reopened", _("Reopened by Customer"), "Int", width=150),
-		column("imported", _("Imported as History"), "Int", width=140),
-		column("imported_without_stamps", _("Imported without Stamps"), "Int", width=160),
+		*history_columns(),
 	]
 
 
