@@ -25,6 +25,7 @@ from cs_procedures.testing import (
 	ensure_user,
 	new_survey_campaign,
 	sales_order_doc,
+	sample_record,
 )
 
 CUSTOMER = "_CS Esc Customer"
@@ -133,6 +134,17 @@ def new_response(campaign):
 	return response, f"{link.path}?{link.query}"
 
 
+def poison_texts(doctype: str, name: str, prefix: str) -> None:
+	"""Markup in every plain-text field of a stored record or row."""
+	fields = [
+		df.fieldname
+		for df in frappe.get_meta(doctype).fields
+		if df.fieldtype in ("Data", "Small Text", "Text", "Long Text") and not df.options
+	]
+	if fields:
+		poison(doctype, name, **hostiles(prefix, *fields))
+
+
 class EscapingAssertions:
 	def assertEscaped(self, text: str, *markers: str, script: bool = True):  # noqa: N802 - unittest's naming
 		"""No raw payload, each field's payload escaped (and once only)."""
@@ -180,6 +192,27 @@ class TestPrintFormatsAndReports(EscapingAssertions, FrappeTestCase):
 
 	def setUp(self):
 		frappe.set_user("Administrator")
+
+	# --- every print format, from the metadata ------------------------------------------------------
+
+	def test_every_print_format_escapes_every_text_field(self):
+		"""Generated: each print format of the app, for a record of its doctype whose every plain-text
+		field, and every such field of its rows, holds markup; a new print format is covered as it is."""
+		formats = frappe.get_all(
+			"Print Format",
+			filters={"module": "CS Procedures", "standard": "Yes"},
+			fields=["name", "doc_type"],
+		)
+		self.assertGreaterEqual(len(formats), 9)
+		for print_format in formats:
+			with self.subTest(print_format=print_format.name):
+				record = sample_record(print_format.doc_type, customer=CUSTOMER)
+				poison_texts(record.doctype, record.name, "doc")
+				for table in record.meta.get_table_fields():
+					for row in record.get(table.fieldname):
+						poison_texts(table.options, row.name, table.fieldname)
+				html = frappe.get_print(print_format.doc_type, record.name, print_format.name)
+				self.assertEscaped(html, script=False)
 
 	# --- Customer Complaint -------------------------------------------------------------------------
 
