@@ -760,6 +760,12 @@ def sample_record(doctype: str, customer: str | None = None, owner: str = "Admin
 	Appends (doctype, name) to `created`."""
 	meta = frappe.get_meta(doctype)
 	doc = frappe.new_doc(doctype)
+	if (
+		meta.autoname or ""
+	) == "field:customer":  # one record per customer (Customer File): a customer of its own
+		customer = ensure_customer(f"{customer or '_CS Sample'} {frappe.generate_hash(length=6)}")
+		if created is not None:
+			created.append(("Customer", customer))
 	_fill(doc, meta, customer, owner, created)
 	for table in meta.get_table_fields():
 		_fill(doc.append(table.fieldname, {}), frappe.get_meta(table.options), customer, owner, created)
