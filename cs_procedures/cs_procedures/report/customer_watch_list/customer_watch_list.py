@@ -13,6 +13,7 @@ from cs_procedures.cs_procedures.report.columns import (
 	escape_values,
 	translate_values,
 )
+from cs_procedures.cs_procedures.report.sales_per_customer.sales_per_customer import known_company
 from cs_procedures.erpnext_doctypes import watch_list
 from cs_procedures.procedures import watch_list as rules
 
@@ -27,7 +28,7 @@ def execute(filters=None):
 		frappe.throw(_("Cannot show the watch list {0}.").format(frappe.utils.escape_html(shown)))
 	company = filters.company or None
 	if company:
-		frappe.has_permission("Company", "read", company, throw=True)
+		known_company(company)
 	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
 	data, counts = [], {rules.EXCELLENT: 0, rules.AT_RISK: 0}
 	for row in watch_list.customer_facts(company):
