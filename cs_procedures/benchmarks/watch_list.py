@@ -1,0 +1,167 @@
+"""Benchmark of the watch lists (优秀客户 / 危险客户统计表) at scale.
+
+    bench --site proof.localhost execute cs_procedures.benchmarks.watch_list.run
+    bench --site proof.localhost execute cs_procedures.benchmarks.watch_list.run --kwargs "{'customers': 20000}"
+
+Seeds `customers` customers named BENCH-WL-CUST-… (random customer and credit grades) and `invoices`
+submitted Sales Invoice headers named BENCH-WL-SI-… posted in the last 400 days (5 % of them
+returns; 10 % of the others unpaid, most of those past their due date), a return Delivery Note for
+1 % of the invoices and a complaint for 2 %, with bulk inserts. Then times the Customer Watch List
+report (all customers, and the At Risk list) and `review_watch_lists()` twice (the first run writes
+the statuses, the second finds nothing changed), counting the SQL statements of each, and removes
+what it seeded (the other customers' watch statuses put back).
+"""
+
+import random
+import time
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime
+
+from cs_procedures import bulk
+from cs_procedures.benchmarks.grading import Counter
+from cs_procedures.cs_procedures.report.customer_watch_list import customer_watch_list
+from cs_procedures.erpnext_doctypes.watch_list import review_watch_lists
+
+PREFIX = "BENCH-WL-"
+CUSTOMER_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "customer_name",
+	"customer_type", "customer_group", "territory", "disabled", "cs_grade", "cs_credit_grade",
+)  # fmt: skip
+INVOICE_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
+	"customer", "customer_name", "company", "posting_date", "due_date", "currency", "conversion_rate",
+	"party_account_currency", "is_return", "base_net_total", "net_total", "base_grand_total",
+	"grand_total", "outstanding_amount",
+)  # fmt: skip
+DELIVERY_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
+	"customer", "customer_name", "company", "posting_date", "currency", "conversion_rate", "is_return",
+)  # fmt: skip
+COMPLAINT_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
+	"customer", "customer_name", "channel", "received_on", "complaint_type", "subject", "description",
+)  # fmt: skip
+
+
+def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
+	frappe.only_for("System Manager")
+	rng = random.Random(2026)
+	company = frappe.defaults.get_defaults().get("company") or frappe.get_all("Company", pluck="name")[0]
+	snapshot = {
+		row.name: {"cs_watch_status": row.cs_watch_status}
+		for row in frappe.get_all("Customer", fields=["name", "cs_watch_status"])
+		if not row.name.startswith(PREFIX)
+	}
+	cleanup(snapshot)
+	try:
+		started = time.perf_counter()
+		seed(customers, invoices, company, rng)
+		frappe.db.commit()
+		print(
+			f"seeded {customers:,} customers, {invoices:,} invoices, {invoices // 100:,} return delivery notes "
+			f"and {invoices // 50:,} complaints in {time.perf_counter() - started:.1f} s "
+			f"({frappe.db.count('Customer'):,} customers on the site)"
+		)
+		for label, filters in (
+			("report, All", {"status": "All"}),
+			("report, At Risk", {"status": "At Risk"}),
+		):
+			with Counter() as counter:
+				started = time.perf_counter()
+				_columns, rows, _message, chart = customer_watch_list.execute(filters)
+				elapsed = time.perf_counter() - started
+			print(
+				f"{label}: {elapsed:6.2f} s, {counter.count} SQL statements, {len(rows):,} rows, "
+				f"chart {dict(zip(chart['data']['labels'], chart['data']['datasets'][0]['values'], strict=True))}"
+			)
+		for label in ("first run", "second run"):
+			with Counter() as counter:
+				started = time.perf_counter()
+				counts = review_watch_lists()
+				elapsed = time.perf_counter() - started
+			frappe.db.commit()
+			print(f"review_watch_lists, {label}: {elapsed:6.2f} s, {counter.count} SQL statements, {counts}")
+		plan = frappe.db.sql(
+			"""explain select customer, sum(outstanding_amount), min(due_date) from `tabSales Invoice`
+			where docstatus = 1 and outstanding_amount > 0 and due_date < curdate() group by customer""",
+			as_dict=True,
+		)
+		print(
+			f"overdue query plan: type={plan[0].get('type')} key={plan[0].get('key')} rows={plan[0].get('rows')}"
+		)
+	finally:
+		if not keep:
+			cleanup(snapshot)
+
+
+def seed(customers: int, invoices: int, company: str, rng) -> None:
+	now, today = now_datetime(), getdate()
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
+	frappe.db.bulk_insert(
+		"Customer",
+		CUSTOMER_FIELDS,
+		[
+			(
+				name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0,
+				rng.choice(("A", "B", "C", "D", "E", None)), rng.choice(("AAA", "AA", "A", "B", None)),
+			)
+			for name in names
+		],
+		chunk_size=5000,
+	)  # fmt: skip
+	weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]  # a few large customers, a long tail
+	buyers = rng.choices(names, weights=weights, k=invoices)
+	rows = []
+	for number, customer in enumerate(buyers):
+		returned = rng.random() < 0.05
+		amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
+		posted = add_days(today, -rng.randint(0, 400))
+		due = add_days(posted, 30)
+		unpaid = not returned and rng.random() < 0.10
+		rows.append(
+			(
+				f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
+				"ACC-SINV-.YYYY.-", customer, customer, company, posted, due, currency, 1, currency,
+				1 if returned else 0, amount, amount, amount, amount, amount if unpaid else 0,
+			)
+		)  # fmt: skip
+	frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
+	frappe.db.bulk_insert(
+		"Delivery Note",
+		DELIVERY_FIELDS,
+		[
+			(
+				f"{PREFIX}DN-{number:07d}", now, now, "Administrator", "Administrator", 1, 0, "MAT-DN-RET-.YYYY.-",
+				customer, customer, company, add_days(today, -rng.randint(0, 400)), currency, 1, 1,
+			)
+			for number, customer in enumerate(rng.choices(names, weights=weights, k=invoices // 100))
+		],
+		chunk_size=10_000,
+	)  # fmt: skip
+	frappe.db.bulk_insert(
+		"Customer Complaint",
+		COMPLAINT_FIELDS,
+		[
+			(
+				f"{PREFIX}CC-{number:07d}", now, now, "Administrator", "Administrator", 0, 0, "CC-.YYYY.-",
+				customer, customer, "Phone", add_days(now, -rng.randint(0, 400)), "Quality", "Benchmark",
+				"Seeded by the watch-list benchmark.",
+			)
+			for number, customer in enumerate(rng.choices(names, weights=weights, k=invoices // 50))
+		],
+		chunk_size=10_000,
+	)  # fmt: skip
+
+
+def cleanup(snapshot: dict | None = None):
+	frappe.db.sql("delete from `tabSales Invoice` where name like %s", f"{PREFIX}SI-%")
+	frappe.db.sql("delete from `tabDelivery Note` where name like %s", f"{PREFIX}DN-%")
+	frappe.db.sql("delete from `tabCustomer Complaint` where name like %s", f"{PREFIX}CC-%")
+	frappe.db.sql("delete from `tabCustomer` where name like %s", f"{PREFIX}CUST-%")
+	if snapshot:
+		bulk.set_values("Customer", snapshot)
+	frappe.db.commit()
