@@ -19,6 +19,10 @@ from frappe.utils import add_days, fmt_money, getdate
 from cs_procedures.procedures import watch_list as rules
 
 WINDOW_DAYS = 365
+
+# Each grouped part is read in one pass over its table: with the `customer` index MariaDB evaluates
+# the invoices customer by customer (a lateral derived table), a random read per invoice; on the
+# benchmark (200,000 invoices, a 128 MB buffer pool smaller than the table) 9 s against 1.4 s.
 CHUNK = 5000
 
 FACTS = """
@@ -36,7 +40,7 @@ FACTS = """
 				si.party_account_currency is null or si.party_account_currency = co.default_currency,
 				1, si.conversion_rate)) as overdue_amount,
 			min(si.due_date) as oldest_due_date
-		from `tabSales Invoice` si
+		from `tabSales Invoice` si ignore index (customer)
 		join `tabCompany` co on co.name = si.company
 		where si.docstatus = 1 and si.outstanding_amount > 0 and si.due_date < %(today)s {company}
 		group by si.customer
@@ -49,7 +53,7 @@ FACTS = """
 	) k on k.customer = c.name
 	left join (
 		select customer, count(*) as returns
-		from `tabDelivery Note`
+		from `tabDelivery Note` ignore index (customer)
 		where is_return = 1 and docstatus = 1 and posting_date >= %(since)s {company}
 		group by customer
 	) r on r.customer = c.name
