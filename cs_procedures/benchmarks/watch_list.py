@@ -21,7 +21,7 @@ from frappe.utils import add_days, getdate, now_datetime
 from cs_procedures import bulk
 from cs_procedures.benchmarks.grading import Counter
 from cs_procedures.cs_procedures.report.customer_watch_list import customer_watch_list
-from cs_procedures.erpnext_doctypes.watch_list import review_watch_lists
+from cs_procedures.erpnext_doctypes.watch_list import FACTS, WINDOW_DAYS, review_watch_lists
 
 PREFIX = "BENCH-WL-"
 CUSTOMER_FIELDS = (
@@ -83,12 +83,13 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 			frappe.db.commit()
 			print(f"review_watch_lists, {label}: {elapsed:6.2f} s, {counter.count} SQL statements, {counts}")
 		plan = frappe.db.sql(
-			"""explain select customer, sum(outstanding_amount), min(due_date) from `tabSales Invoice`
-			where docstatus = 1 and outstanding_amount > 0 and due_date < curdate() group by customer""",
+			"explain " + FACTS.format(company="", where="where c.disabled = 0"),
+			{"today": getdate(), "since": add_days(getdate(), -WINDOW_DAYS)},
 			as_dict=True,
 		)
 		print(
-			f"overdue query plan: type={plan[0].get('type')} key={plan[0].get('key')} rows={plan[0].get('rows')}"
+			"facts query plan: "
+			+ "; ".join(f"{row.table} {row.type} key={row.key} rows={row.rows}" for row in plan)
 		)
 	finally:
 		if not keep:
