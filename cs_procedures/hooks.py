@@ -120,6 +120,9 @@ scheduler_events = {
 		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_lots_stored_a_year",
 		"cs_procedures.cs_procedures.doctype.customer_visit.scheduled.remind_overdue_visits",
 	],
+	"monthly": [  # 优秀客户 / 问题客户 (002 ch7 §12–13): the watch lists reviewed every month
+		"cs_procedures.erpnext_doctypes.watch_list.review_watch_lists",
+	],
 	"yearly": [  # grade_last_year enqueues the grading itself in the long queue
 		"cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record.grade_last_year",
 	],
