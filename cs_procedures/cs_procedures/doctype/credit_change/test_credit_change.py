@@ -5,6 +5,7 @@ on the Customer by hand; a closed account gets no new order. Each step as the ro
 import frappe
 from frappe.utils import add_days, getdate
 
+from cs_procedures.erpnext_doctypes.customer_360 import customer_360
 from cs_procedures.testing import DEMO_ITEM, Fixtures, SiteTestCase, as_user, company, message_of
 
 test_ignore = ["Sales Order", "Customer", "Item"]
@@ -129,6 +130,13 @@ class TestCredit(SiteTestCase):
 		customer = frappe.get_doc("Customer", CUSTOMER)
 		self.assertEqual(customer.cs_credit_grade, "AAA")
 		self.assertEqual([(r.company, r.credit_limit) for r in customer.credit_limits], [(company(), 1000)])
+		with as_user(MANAGER):  # the Customer 360 shows the credit
+			shown = customer_360(CUSTOMER)
+		self.assertEqual(shown["values"]["credit_grade"], "AAA")
+		self.assertEqual(
+			[(r.company, r.credit_limit) for r in shown["values"]["credit_limits"]], [(company(), 1000)]
+		)
+		self.assertIn("AAA", shown["html"])
 		# ERPNext's own check refuses an order over the limit
 		order = sales_order(CUSTOMER, 1500)
 		order.insert(ignore_permissions=True)
