@@ -235,6 +235,10 @@ def try_row(importer, payload, report) -> None:
 	finally:
 		frappe.db.rollback(save_point="cs_history_dry_run")
 		frappe.clear_messages()
+		# what the row queued for after the commit never happens: Frappe scans this list on every
+		# publish, so keeping it would make the dry run of a long file quadratic
+		if getattr(frappe.local, "_realtime_log", None):
+			frappe.local._realtime_log.clear()
 
 
 def message_texts() -> list[str]:
