@@ -17,7 +17,7 @@ frappe.ui.form.on("Data Import", {
 				if (message.report) {
 					frm.add_custom_button(__("Dry Run Report"), () => cs_show_dry_run(message.report));
 					frm.dashboard.set_headline_alert(
-						__("Dry run: {0} records would be made, {1} rows refused.", [
+						__("Dry run: records that would be made: {0}; rows refused: {1}.", [
 							message.report.made,
 							message.report.refused_count,
 						]),

@@ -23,7 +23,7 @@ try {
 		await page.waitForTimeout(1500);
 		if (anchor && anchor.startsWith("@")) {
 			await page.locator(`button:has-text("${anchor.slice(1)}")`).first().click();
-			await page.waitForTimeout(500);
+			await page.waitForTimeout(1500);
 		} else if (anchor) {
 			await page.locator(`[data-fieldname="${anchor}"]`).first().scrollIntoViewIfNeeded();
 			await page.evaluate(() => window.scrollBy(0, -80));
