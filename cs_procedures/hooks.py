@@ -35,6 +35,7 @@ doctype_js = {
 	"Sales Invoice": "erpnext_doctypes/sales_invoice.js",
 	"Warranty Claim": "erpnext_doctypes/warranty_claim.js",
 	"Data Import": "erpnext_doctypes/data_import.js",
+	"Call Log": "erpnext_doctypes/calls.js",
 }
 doctype_list_js = {"Issue": "erpnext_doctypes/issue_list.js"}
 
@@ -115,6 +116,7 @@ scheduler_events = {
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.create_scheduled_campaigns",
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.remind_survey_non_responders",
 	],
+	"hourly": ["cs_procedures.erpnext_doctypes.calls.assign_call_backs"],
 	"daily": [
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
 		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_lots_stored_a_year",

@@ -59,10 +59,6 @@ def test_rows_to_add_skips_planned_and_repeated_customers():
 	assert c.rows_to_add(["A"], ["A", "B", "B", None, "C"]) == ["B", "C"]
 
 
-def test_share_and_overdue():
+def test_share():
 	assert c.share(1, 3) == 33.3
 	assert c.share(0, 0) is None
-	now = datetime(2026, 1, 2)
-	assert c.call_back_overdue(datetime(2026, 1, 1), now)
-	assert not c.call_back_overdue(None, now)
-	assert not c.call_back_overdue(datetime(2026, 1, 3), now)

@@ -12,7 +12,7 @@ The calls live in ERPNext's Call Log; these rules say what the site checks about
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 # what a call is about (呼入记录表 来电事由), a custom field of Call Log
 COMPLAINT, ENQUIRY, ORDER, OTHER = "Complaint", "Enquiry", "Order", "Other"
@@ -114,7 +114,3 @@ def rows_to_add(planned: Iterable[str], candidates: Iterable[str]) -> list[str]:
 def share(part: float, whole: float) -> float | None:
 	"""`part` as a percentage of `whole`, None when there is nothing to share."""
 	return round(100.0 * part / whole, 1) if whole else None
-
-
-def call_back_overdue(due: datetime | None, now: datetime) -> bool:
-	return bool(due) and due < now

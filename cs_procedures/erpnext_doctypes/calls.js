@@ -1,0 +1,51 @@
+// The hotline on ERPNext's Call Log (cs_procedures/erpnext_doctypes/calls.py): a complaining call made a
+// Customer Complaint in one click, an unanswered incoming call given to an agent to call back.
+frappe.ui.form.on("Call Log", {
+	refresh(frm) {
+		// the agent names the caller's customer (ERPNext fills it only from a telephony integration)
+		frm.set_df_property("customer", "read_only", 0);
+		if (frm.is_new() || !["CS Officer", "CS Manager"].some((role) => frappe.user.has_role(role))) return;
+		const method = (name) => `cs_procedures.erpnext_doctypes.calls.${name}`;
+		if (!frm.doc.cs_customer_complaint && frm.doc.customer && !frm.is_dirty()) {
+			frm.add_custom_button(
+				__("Customer Complaint"),
+				() =>
+					frappe.prompt(
+						{
+							fieldname: "complaint_type",
+							fieldtype: "Select",
+							label: __("Complaint Type"),
+							options: ["Quality", "Quantity", "Delivery", "Service", "Coordination", "Other"].map((value) => ({
+								value,
+								label: __(value),
+							})),
+							default: "Other",
+							reqd: 1,
+						},
+						({ complaint_type }) =>
+							frappe
+								.call({ method: method("make_complaint"), args: { call_log: frm.doc.name, complaint_type } })
+								.then(({ message }) => frappe.set_route("Form", "Customer Complaint", message)),
+						__("Make a Complaint of This Call")
+					),
+				__("Create")
+			);
+		}
+		const unanswered = !["In Progress", "Completed"].includes(frm.doc.status);
+		if (frm.doc.type === "Incoming" && unanswered && !frm.doc.cs_customer_complaint) {
+			frm.add_custom_button(__("Call Back"), () =>
+				frappe.prompt(
+					[
+						{ fieldname: "agent", fieldtype: "Link", options: "User", label: __("Call Back Agent"), reqd: 1, default: frappe.session.user },
+						{ fieldname: "due", fieldtype: "Datetime", label: __("Call Back By"), reqd: 1 },
+					],
+					({ agent, due }) =>
+						frappe
+							.call({ method: method("schedule_call_back"), args: { call_log: frm.doc.name, agent, due } })
+							.then(() => frm.reload_doc()),
+					__("Call Back")
+				)
+			);
+		}
+	},
+});
