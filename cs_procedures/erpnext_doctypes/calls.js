@@ -5,29 +5,10 @@ frappe.ui.form.on("Call Log", {
 		// the agent names the caller's customer (ERPNext fills it only from a telephony integration)
 		frm.set_df_property("customer", "read_only", 0);
 		if (frm.is_new() || !["CS Officer", "CS Manager"].some((role) => frappe.user.has_role(role))) return;
-		const method = (name) => `cs_procedures.erpnext_doctypes.calls.${name}`;
 		if (!frm.doc.cs_customer_complaint && frm.doc.customer && !frm.is_dirty()) {
 			frm.add_custom_button(
 				__("Customer Complaint"),
-				() =>
-					frappe.prompt(
-						{
-							fieldname: "complaint_type",
-							fieldtype: "Select",
-							label: __("Complaint Type"),
-							options: ["Quality", "Quantity", "Delivery", "Service", "Coordination", "Other"].map((value) => ({
-								value,
-								label: __(value),
-							})),
-							default: "Other",
-							reqd: 1,
-						},
-						({ complaint_type }) =>
-							frappe
-								.call({ method: method("make_complaint"), args: { call_log: frm.doc.name, complaint_type } })
-								.then(({ message }) => frappe.set_route("Form", "Customer Complaint", message)),
-						__("Make a Complaint of This Call")
-					),
+				() => frappe.model.with_doctype("Customer Complaint", () => cs_make_complaint_of_call(frm)),
 				__("Create")
 			);
 		}
@@ -41,7 +22,10 @@ frappe.ui.form.on("Call Log", {
 					],
 					({ agent, due }) =>
 						frappe
-							.call({ method: method("schedule_call_back"), args: { call_log: frm.doc.name, agent, due } })
+							.call({
+								method: "cs_procedures.erpnext_doctypes.calls.schedule_call_back",
+								args: { call_log: frm.doc.name, agent, due },
+							})
 							.then(() => frm.reload_doc()),
 					__("Call Back")
 				)
@@ -49,3 +33,26 @@ frappe.ui.form.on("Call Log", {
 		}
 	},
 });
+
+// the complaint's type asked for, from the complaint's own options
+function cs_make_complaint_of_call(frm) {
+	const { options } = frappe.meta.get_docfield("Customer Complaint", "complaint_type");
+	frappe.prompt(
+		{
+			fieldname: "complaint_type",
+			fieldtype: "Select",
+			label: __("Complaint Type"),
+			options: options.split("\n").map((value) => ({ value, label: __(value) })),
+			default: "Other",
+			reqd: 1,
+		},
+		({ complaint_type }) =>
+			frappe
+				.call({
+					method: "cs_procedures.erpnext_doctypes.calls.make_complaint",
+					args: { call_log: frm.doc.name, complaint_type },
+				})
+				.then(({ message }) => frappe.set_route("Form", "Customer Complaint", message)),
+		__("Make a Complaint of This Call")
+	);
+}

@@ -4,6 +4,7 @@ recorded against it by the agent over HTTP, each with the Call Log of the call."
 import frappe
 from frappe.utils import add_days, get_datetime, getdate
 
+from cs_procedures.erpnext_doctypes.test_calls import make_call, remove_test_calls
 from cs_procedures.testing import (
 	Fixtures,
 	SiteTestCase,
@@ -17,14 +18,12 @@ ALPHA, BRAVO, CHARLIE = "_CS Plan Alpha", "_CS Plan Bravo", "_CS Plan Charlie"
 TITLE = "_CS call plan test"
 PLAN, RESPONSE = "CS Call Plan", "Satisfaction Survey Response"
 FILL = "cs_procedures.cs_procedures.doctype.cs_call_plan.cs_call_plan.fill_from_chase_list"
-PREFIX = "_cs-test-plan-call-"
 
 
 def clean_up(fixtures):
 	for name in frappe.get_all(PLAN, filters={"title": TITLE}, pluck="name"):
 		purge(PLAN, name)
-	for name in frappe.get_all("Call Log", filters={"id": ("like", f"{PREFIX}%")}, pluck="name"):
-		purge("Call Log", name)
+	remove_test_calls()
 	for campaign in frappe.get_all("Satisfaction Survey Campaign", filters={"title": TITLE}, pluck="name"):
 		for response in frappe.get_all(RESPONSE, filters={"campaign": campaign}, pluck="name"):
 			purge(RESPONSE, response)
@@ -58,20 +57,7 @@ setUpModule, tearDownModule = FIXTURES.hooks()
 
 
 def outgoing_call(customer: str):
-	call = frappe.get_doc(
-		{
-			"doctype": "Call Log",
-			"id": PREFIX + frappe.generate_hash(length=10),
-			"from": "+86 10 8888 0000",
-			"to": "+86 10 5550 0202",
-			"type": "Outgoing",
-			"status": "Completed",
-			"customer": customer,
-			"duration": 90,
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.commit()
-	return call
+	return make_call(type="Outgoing", customer=customer, duration=90, summary=None, cs_outcome=None)
 
 
 class TestCallPlan(SiteTestCase):
@@ -97,6 +83,13 @@ class TestCallPlan(SiteTestCase):
 		frappe.db.rollback()  # see what the request's own connection committed
 		return response.json["message"]["name"]
 
+	def filled_plan(self):
+		"""A new plan the officer filled from the chase list, as stored."""
+		name = self.new_plan()
+		self.as_http(OFFICER).post(FILL, {"plan": name})
+		frappe.db.rollback()
+		return frappe.get_doc(PLAN, name)
+
 	def test_filled_from_the_chase_list_once(self):
 		name = self.new_plan()
 		officer = self.as_http(OFFICER)
@@ -110,11 +103,8 @@ class TestCallPlan(SiteTestCase):
 		self.assertEqual(self.as_http(OUTSIDER).post(FILL, {"plan": name}).status_code, 403)
 
 	def test_results_are_recorded_against_the_plan(self):
-		name = self.new_plan()
-		officer = self.as_http(OFFICER)
-		officer.post(FILL, {"plan": name})
-		frappe.db.rollback()
-		plan = frappe.get_doc(PLAN, name)
+		plan = self.filled_plan()
+		name, officer = plan.name, self.as_http(OFFICER)
 		self.assertEqual(plan.status, "Open")
 		calls = {ALPHA: outgoing_call(ALPHA), BRAVO: outgoing_call(BRAVO)}
 		rows = [row.as_dict(convert_dates_to_str=True) for row in plan.calls]
@@ -138,11 +128,8 @@ class TestCallPlan(SiteTestCase):
 		)
 
 	def test_a_call_with_another_customer_is_refused(self):
-		name = self.new_plan()
-		officer = self.as_http(OFFICER)
-		officer.post(FILL, {"plan": name})
-		frappe.db.rollback()
-		plan = frappe.get_doc(PLAN, name)
+		plan = self.filled_plan()
+		name, officer = plan.name, self.as_http(OFFICER)
 		wrong = outgoing_call(CHARLIE)
 		rows = [row.as_dict(convert_dates_to_str=True) for row in plan.calls]
 		rows[0].update({"result": "Reached", "call_log": wrong.name})

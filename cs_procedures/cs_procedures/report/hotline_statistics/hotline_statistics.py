@@ -71,17 +71,24 @@ def execute(filters=None):
 
 
 def columns(label, fieldtype, options):
+	# the figures of a group: (field, label, type, width, precision)
+	figures = (
+		("calls", _("Calls"), "Int", 80, None),
+		("incoming", _("Incoming"), "Int", 90, None),
+		("outgoing", _("Outgoing"), "Int", 90, None),
+		("answered", _("Answered"), "Int", 90, None),
+		("answered_pct", _("Answered %"), "Percent", 100, 1),
+		("mean_wait", _("Mean Wait (Seconds)"), "Float", 140, 1),
+		("mean_talk", _("Mean Talking Time (Seconds)"), "Float", 180, 1),
+		("complaints", _("Complaints"), "Int", 100, None),
+		("complaints_per_call", _("Complaints per Call"), "Float", 140, 3),
+	)
 	return [
 		column("grp", _(label), fieldtype, options, 140),
-		column("calls", _("Calls"), "Int", width=80),
-		column("incoming", _("Incoming"), "Int", width=90),
-		column("outgoing", _("Outgoing"), "Int", width=90),
-		column("answered", _("Answered"), "Int", width=90),
-		column("answered_pct", _("Answered %"), "Percent", width=100),
-		column("mean_wait", _("Mean Wait (Seconds)"), "Float", width=140, precision=1),
-		column("mean_talk", _("Mean Talking Time (Seconds)"), "Float", width=180, precision=1),
-		column("complaints", _("Complaints"), "Int", width=100),
-		column("complaints_per_call", _("Complaints per Call"), "Float", width=140, precision=3),
+		*(
+			column(field, text, kind, None, width, precision)
+			for field, text, kind, width, precision in figures
+		),
 	]
 
 

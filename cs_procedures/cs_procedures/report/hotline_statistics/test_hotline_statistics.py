@@ -8,6 +8,7 @@ from frappe.utils import flt
 
 from cs_procedures.cs_procedures.report.hotline_statistics import hotline_statistics as report
 from cs_procedures.erpnext_doctypes import calls
+from cs_procedures.erpnext_doctypes.test_calls import make_call, remove_test_calls
 from cs_procedures.testing import Fixtures, SiteTestCase, assert_inert, purge, run_report
 
 MANAGER, AGENT_A, AGENT_B = (
@@ -16,7 +17,6 @@ MANAGER, AGENT_A, AGENT_B = (
 	"hotline.b@example.com",
 )
 CUSTOMER = "_CS Hotline Customer"
-PREFIX = "_cs-test-hotline-"
 DAYS = ("2021-03-01", "2021-03-02")
 # (day, time, type, status, agent, wait, talk, made a complaint)
 CALLS = [
@@ -31,8 +31,7 @@ CALLS = [
 
 
 def clean_up(fixtures):
-	for name in frappe.get_all("Call Log", filters={"id": ("like", f"{PREFIX}%")}, pluck="name"):
-		purge("Call Log", name)
+	remove_test_calls()
 	for name in frappe.get_all("Customer Complaint", filters={"customer": CUSTOMER}, pluck="name"):
 		purge("Customer Complaint", name)
 	frappe.db.commit()
@@ -42,23 +41,16 @@ def prepare(fixtures):
 	clean_up(fixtures)
 	made = []
 	for day, time, kind, status, agent, wait, talk, complaint in CALLS:
-		call = frappe.get_doc(
-			{
-				"doctype": "Call Log",
-				"id": PREFIX + frappe.generate_hash(length=10),
-				"from": "+86 10 5550 0303",
-				"to": "+86 10 8888 0000",
-				"type": kind,
-				"status": status,
-				"start_time": f"{DAYS[day]} {time}",
-				"customer": CUSTOMER,
-				"duration": talk,
-				"cs_answered_by": agent,
-				"cs_wait_seconds": wait,
-				"cs_call_purpose": "Complaint" if complaint else "Enquiry",
-				"summary": "Calling <b>about</b> the order",
-			}
-		).insert(ignore_permissions=True)
+		call = make_call(
+			type=kind,
+			status=status,
+			start_time=f"{DAYS[day]} {time}",
+			customer=CUSTOMER,
+			duration=talk,
+			cs_answered_by=agent,
+			cs_wait_seconds=wait,
+			cs_call_purpose="Complaint" if complaint else "Enquiry",
+		)
 		if complaint:
 			calls.make_complaint(call.name, "Quality")
 		made.append(call.name)
