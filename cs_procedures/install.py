@@ -115,6 +115,10 @@ for _doctype in ("Customer", "Contact", "Sales Order", "Delivery Note", "Sales I
 		LINKED_PERMISSIONS[_doctype][_role] = ("select", "read")
 for _role in (people.CS_MANAGER, people.CS_OFFICER):  # the customer reports (watch list, analyses)
 	LINKED_PERMISSIONS["Customer"][_role] = ("select", "read", "report")
+# the hotline (002 ch8): CS staff log calls on ERPNext's Call Log and read its statistics
+LINKED_PERMISSIONS["Call Log"] = {
+	role: ("select", "read", "write", "create", "report") for role in (people.CS_MANAGER, people.CS_OFFICER)
+}
 LINKED_PERMISSIONS["Sales Order"][people.GENERAL_MANAGER_ROLE] = ("select", "read")
 # after-sales (001 4.12.3): CS opens the warranty claim of a complaint and follows the repair visits
 LINKED_PERMISSIONS["Warranty Claim"] = {role: ("select",) for role in CS_ROLES}

@@ -1,21 +1,8 @@
+{% include "cs_procedures/cs_procedures/report/after_sales_filters.js" %}
+
 frappe.query_reports["Customers by Territory"] = {
 	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.year_start(),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
-		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
-		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
-		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+		...cs_procedures.after_sales_period_filters(),
+		...cs_procedures.customer_scope_filters(),
 	],
 };
