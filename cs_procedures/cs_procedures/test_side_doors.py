@@ -23,9 +23,8 @@ import frappe
 from frappe.model import no_value_fields, table_fields
 from frappe.model.workflow import get_transitions, get_workflow_name, has_approval_access
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import cint
 
-from cs_procedures.procedures import declared_workflows
+from cs_procedures import history
 from cs_procedures.procedures import history as history_rules
 from cs_procedures.testing import Fixtures, HttpUser, as_user, sample_record, set_stored_state
 
@@ -372,18 +371,14 @@ class TestSideDoors(FrappeTestCase):
 		importer's role: a POST of a new record in a state history enters, or of a live one carrying
 		the import's marks, and a change of the marks on a stored record are refused."""
 		for doctype in record_doctypes():
-			workflow = get_workflow_name(doctype)
-			if not workflow or workflow not in declared_workflows() or not is_app_doctype(doctype):
+			lifecycle = history.lifecycle_of(doctype) if is_app_doctype(doctype) else None
+			if lifecycle is None:
 				continue
-			_module, procedure = declared_workflows()[workflow]
-			doc_status = {
-				row.state: cint(row.doc_status) for row in frappe.get_cached_doc("Workflow", workflow).states
-			}
+			field, procedure, doc_status = lifecycle
 			record = make(doctype)
 			values = new_record_values(record)
 			posts = [
-				{**values, "workflow_state": state}
-				for state in history_rules.history_states(procedure, doc_status)
+				{**values, field: state} for state in history_rules.history_states(procedure, doc_status)
 			]
 			posts.append({**values, "imported_from": "a forged import", "imported_by": "Administrator"})
 			for user in self.users():
