@@ -26,6 +26,10 @@ class CustomerFile(guards.ProcedureDocument):
 		stored = {row.name: row for row in (before.loans if before else [])}
 		for row in self.loans:
 			old = stored.pop(row.name, None)
+			if old is not None and (row.lent_by or None) != (old.lent_by or None):
+				guards.refuse(
+					_("Who lent the file is recorded by the loan itself."), title=_("Not the Keeper")
+				)
 			if old is not None and not changed(row, old, LOAN_FIELDS):
 				continue
 			if not guards.has_role(people.CS_MANAGER):

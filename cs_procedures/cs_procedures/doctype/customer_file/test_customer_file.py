@@ -81,6 +81,12 @@ class TestCustomerFile(SiteTestCase):
 			doc.append("loans", loan)
 			doc.save()
 			self.assertEqual(doc.loans[-1].lent_by, MANAGER)
+		with as_user(OFFICER):  # a stored loan's lender is not rewritten, not even on a row left unchanged
+			doc = frappe.get_doc(FILE, CUSTOMERS[0])
+			doc.loans[-1].lent_by = OFFICER
+			self.assertRaises(frappe.PermissionError, doc.save)
+		with as_user(MANAGER):
+			doc = frappe.get_doc(FILE, CUSTOMERS[0])
 			doc.loans[-1].returned_on = add_days(getdate(), 2)
 			doc.save()
 			doc.loans[-1].returned_on = add_days(getdate(), 3)
