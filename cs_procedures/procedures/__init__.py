@@ -1,5 +1,6 @@
 """Pure procedure rules: no Frappe import here, so they run and test anywhere."""
 
+from functools import cache
 from typing import NamedTuple
 
 
@@ -12,6 +13,7 @@ class Workflow(NamedTuple):
 	ends: tuple[str, ...]
 
 
+@cache
 def declared_workflows() -> dict[str, tuple]:
 	"""Each rules module of this package that declares `WORKFLOW`, by the workflow's name:
 	(module, Workflow)."""
