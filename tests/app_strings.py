@@ -19,6 +19,12 @@ def doctype_files():
 	return sorted(MODULE.glob("doctype/*/*.json"))
 
 
+def record_files(folder: str):
+	"""The records of a module folder (report, number_card, …): `<name>/<name>.json`, not the data files
+	beside them (a report's `columns.json`)."""
+	return sorted(path for path in MODULE.glob(f"{folder}/*/*.json") if path.stem == path.parent.name)
+
+
 def python_strings():
 	"""Literal first arguments of _() in the app's Python."""
 	for path in APP.rglob("*.py"):
@@ -73,5 +79,7 @@ def meta_strings():
 		for record in load(fixtures / f"{name}.json"):
 			yield fixtures / f"{name}.json", record["name"]
 	for folder in ("report", "number_card", "dashboard_chart", "workspace"):
-		for path in MODULE.glob(f"{folder}/*/*.json"):
+		for path in record_files(folder):
 			yield path, load(path)["name"]
+	for path in MODULE.glob("report/*/*columns.json"):  # a report's declared columns (report/columns.py)
+		yield from ((path, column["label"]) for column in load(path))

@@ -15,6 +15,7 @@ from tests.app_strings import (
 	load,
 	meta_strings,
 	python_strings,
+	record_files,
 	template_strings,
 )
 
@@ -174,7 +175,7 @@ def test_js_includes_resolve():
 			assert (APP.parent / included).exists(), f"{path}: {included}"
 
 
-@pytest.mark.parametrize("path", sorted(MODULE.glob("report/*/*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", record_files("report"), ids=lambda p: p.stem)
 def test_reports_resolve(path):
 	report = load(path)
 	assert report["module"] == "CS Procedures" and report["is_standard"] == "Yes"
@@ -184,12 +185,43 @@ def test_reports_resolve(path):
 	assert f'frappe.query_reports["{report["name"]}"]' in path.with_suffix(".js").read_text()
 
 
+COLUMN_TYPES = {
+	"Check",
+	"Currency",
+	"Data",
+	"Date",
+	"Datetime",
+	"Dynamic Link",
+	"Float",
+	"Int",
+	"Link",
+	"Percent",
+}
+
+
+@pytest.mark.parametrize(
+	"path", sorted(MODULE.glob("report/*/*columns.json")), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
+def test_declared_report_columns(path):
+	"""A report's `columns.json` (and `grouped_columns.json`) is read by its module, and each column is
+	complete: a unique field name, a label, a known type, and the doctype (or the field holding it) of a
+	link."""
+	columns = load(path)
+	reader = "declared(__file__)" if path.stem == "columns" else f'declared(__file__, "{path.stem}")'
+	assert reader in path.with_name(f"{path.parent.name}.py").read_text()
+	assert len({c["fieldname"] for c in columns}) == len(columns)
+	for c in columns:
+		assert set(c) <= {"fieldname", "label", "fieldtype", "options", "width", "precision"}, c
+		assert c["fieldname"] and c["label"] and c.get("fieldtype", "Data") in COLUMN_TYPES, c
+		assert bool(c.get("options")) == (c.get("fieldtype") in ("Link", "Dynamic Link")), c
+
+
 def test_workspace_refers_to_existing_records():
 	(path,) = MODULE.glob("workspace/*/*.json")
 	workspace = load(path)
-	cards = {load(p)["name"] for p in MODULE.glob("number_card/*/*.json")}
-	charts = {load(p)["name"] for p in MODULE.glob("dashboard_chart/*/*.json")}
-	reports = {load(p)["name"] for p in MODULE.glob("report/*/*.json")}
+	cards = {load(p)["name"] for p in record_files("number_card")}
+	charts = {load(p)["name"] for p in record_files("dashboard_chart")}
+	reports = {load(p)["name"] for p in record_files("report")}
 	assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards
 	assert {c["chart_name"] for c in workspace["charts"]} <= charts
 	for link in workspace["links"]:

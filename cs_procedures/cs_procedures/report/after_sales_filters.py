@@ -1,8 +1,8 @@
-"""The period and grouping shared by the after-sales reports (001 4.12.5, 002 ch5 §5-6)."""
+"""The period shared by the after-sales reports (001 4.12.5, 002 ch5 §5-6)."""
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, escape_html, get_year_start, getdate, today
+from frappe.utils import add_days, get_year_start, getdate, today
 
 
 def period(filters) -> tuple:
@@ -19,14 +19,3 @@ def period_values(filters) -> dict:
 	"""SQL values of the period; `to_next` is the day after it, for Datetime columns."""
 	from_date, to_date = period(filters)
 	return {"from_date": from_date, "to_date": to_date, "to_next": add_days(to_date, 1)}
-
-
-def group_of(filters, groups: dict) -> str | None:
-	"""The filter `group_by`: empty (one row per record) or one of `groups`."""
-	group_by = filters.get("group_by") or None
-	if group_by and group_by not in groups:
-		frappe.throw(
-			_("Cannot group this report by {0}.").format(escape_html(str(group_by))),
-			title=_("Invalid Filters"),
-		)
-	return group_by

@@ -1,5 +1,9 @@
 """Column definitions shared by the app's script reports."""
 
+import functools
+import json
+import os
+
 import frappe
 from frappe import _
 
@@ -27,6 +31,32 @@ def column(
 		"width": width,
 		"precision": precision,
 	}
+
+
+def declared(report_file: str) -> list[dict]:
+	"""The columns a report declares in the `columns.json` beside its module, their labels in the user's
+	language (the metadata test checks each has a zh translation). A column is Data, 120 wide, unless it
+	says otherwise; a report adds the columns it builds at run time around these."""
+	return [
+		column(**{**spec, "label": _(spec["label"])}) for spec in _columns_file(os.path.dirname(report_file))
+	]
+
+
+@functools.cache
+def _columns_file(folder: str) -> tuple[dict, ...]:
+	with open(os.path.join(folder, "columns.json"), encoding="utf-8") as f:
+		return tuple(json.load(f))
+
+
+def group_of(filters, groups: dict, default: str | None = None) -> str | None:
+	"""The filter `group_by` (or `default`): empty (one row per record) or one of `groups`."""
+	group_by = filters.get("group_by") or default
+	if group_by and group_by not in groups:
+		frappe.throw(
+			_("Cannot group this report by {0}.").format(frappe.utils.escape_html(str(group_by))),
+			title=_("Invalid Filters"),
+		)
+	return group_by
 
 
 def response_columns() -> list[dict]:

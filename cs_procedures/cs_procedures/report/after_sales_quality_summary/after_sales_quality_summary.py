@@ -12,7 +12,7 @@ from frappe import _
 from frappe.utils import escape_html, flt
 
 from cs_procedures.cs_procedures.report.after_sales_filters import period_values
-from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values
 from cs_procedures.procedures import after_sales as rules
 
 # the stock moved to and back from customers, line by line; `goods` is what makes an invoice move goods
@@ -138,17 +138,7 @@ def conditions(filters, alias: str, item_column: str) -> str:
 def columns():
 	# a Link column is read only by who may read its doctype (the desk checks each one): the item group
 	# and the unit are plain text
-	return [
-		column("item_code", _("Item"), "Link", "Item", 150),
-		column("item_name", _("Item Name"), width=180),
-		column("item_group", _("Item Group"), width=130),
-		column("stock_uom", _("UOM"), width=70),
-		column("delivered_qty", _("Delivered Qty"), "Float", width=110),
-		column("returned_qty", _("Returned Qty"), "Float", width=110),
-		column("return_rate", _("Return Rate %"), "Percent", width=110),
-		column("quality_complaints", _("Quality Complaints"), "Int", width=130),
-		column("repairs", _("Repairs"), "Int", width=90),
-	]
+	return declared(__file__)
 
 
 def summary(rows):

@@ -4,7 +4,13 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.report.columns import bar_chart, column, escape_text
+from cs_procedures.cs_procedures.report.columns import (
+	bar_chart,
+	declared,
+	escape_text,
+	group_column,
+	group_of,
+)
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -45,9 +51,7 @@ BY_DEPARTMENT = (
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	group_by = filters.group_by or "Month"
-	if group_by not in GROUPS:
-		frappe.throw(_("Cannot group complaints by {0}.").format(group_by), title=_("Invalid Filters"))
+	group_by = group_of(filters, GROUPS, "Month")
 	expression, label, fieldtype, options = GROUPS[group_by]
 	where, values = where_clause(filters)
 	since = "and received_on >= %(from_date)s - interval 365 day" if filters.from_date else ""
@@ -96,20 +100,7 @@ def execute(filters=None):
 
 
 def columns(label, fieldtype, options):
-	return [
-		column("grp", _(label), fieldtype, options, 180),
-		column("complaints", _("Complaints"), "Int"),
-		column("closed", _("Closed"), "Int"),
-		column("sheet_on_time_pct", _("Sheet Issued On Time %"), "Percent", width=140),
-		column("countermeasure_on_time_pct", _("Countermeasure On Time %"), "Percent", width=160),
-		column("mean_hours_to_close", _("Mean Hours to Close"), "Float", width=140, precision=1),
-		column("loss_amount", _("Loss Amount"), "Currency", width=120),
-		column("claimed_amount", _("Claimed Amount"), "Currency", width=120),
-		column("repeat_complaints", _("Repeat Complaints"), "Int", width=130),
-		# replies the customer did not accept, each sending the complaint back (002 ch6 §17)
-		column("reopened", _("Reopened by Customer"), "Int", width=150),
-		*history_columns(),
-	]
+	return [group_column(label, fieldtype, options), *declared(__file__), *history_columns()]
 
 
 def chart(rows):

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values, translate_values
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -61,41 +61,4 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("name", _("Complaint"), "Link", "Customer Complaint", 150),
-		column("received_on", _("Received On"), "Datetime", width=150),
-		column("customer", _("Customer"), "Link", "Customer"),
-		column("customer_name", _("Customer Name"), width=160),
-		column("complaint_type", _("Complaint Type"), width=100),
-		column("urgency", _("Urgency"), width=90),
-		column("subject", _("Subject"), width=200),
-		column("delivery_note", _("Delivery Note"), "Link", "Delivery Note"),
-		column("shipped_on", _("Shipped On"), "Date", width=100),
-		column("item_code", _("Item"), "Link", "Item"),
-		column("qty", _("Quantity Concerned"), "Float", width=90),
-		column("defect_qty", _("Defective Quantity"), "Float", width=90),
-		column("defect_rate", _("Defect Rate"), "Percent", width=90),
-		column("responsible_department", _("Responsible Department"), "Link", "Department", 160),
-		column("departments", _("Departments, Their Shares and Parts"), width=280),
-		column("workflow_state", _("Status"), width=150),
-		column("follower", _("Follower"), "Link", "User"),
-		column("sheet_due_by", _("Sheet Due By"), "Datetime", width=150),
-		column("sheet_issued_on", _("Sheet Issued On"), "Datetime", width=150),
-		column("sheet_on_time", _("Sheet On Time"), width=90),
-		column("countermeasure_due_by", _("Countermeasure Due By"), "Datetime", width=150),
-		column("countermeasure_approved_on", _("Countermeasure Approved On"), "Datetime", width=150),
-		column("countermeasure_on_time", _("Countermeasure On Time"), width=90),
-		column("replied_on", _("Replied On"), "Datetime", width=150),
-		column("closed_on", _("Closed On"), "Datetime", width=150),
-		column("is_overdue", _("Overdue"), "Check", width=80),
-		column("escalated_to_vp", _("Escalated to Vice President"), "Check", width=80),
-		column("handling_method", _("Handling Method"), width=100),
-		column("loss_amount", _("Loss Amount"), "Currency", width=110),
-		column("claimed_qty", _("Claimed Quantity"), "Float", width=100),
-		column("claimed_amount", _("Claimed Amount"), "Currency", width=110),
-		column("cause_class", _("Cause"), width=110),
-		column("stage_at_fault", _("Stage at Fault"), width=110),
-		column("penalty", _("Penalty"), width=160),
-		column("reminders_sent", _("Reminders Sent"), "Int", width=100),
-		column("imported", _("Imported as History"), "Check", width=90),
-	]
+	return declared(__file__)

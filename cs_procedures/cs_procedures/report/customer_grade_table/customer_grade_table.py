@@ -2,10 +2,9 @@
 (customer group, industry), name and code, its net sales and its share as the grading measured it."""
 
 import frappe
-from frappe import _
 from frappe.utils import cint, getdate
 
-from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values
 
 
 def execute(filters=None):
@@ -46,14 +45,4 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("grade", _("Customer Grade"), width=110),
-		column("trade", _("Trade (业种)"), width=160),
-		column("customer_name", _("Customer Name"), width=220),
-		column("customer", _("Customer Code"), "Link", "Customer", 160),
-		column("sales", _("Net Sales of the Year"), "Currency", width=140),
-		column("share", _("Share of Sales"), "Percent", width=110),
-		column("computed_grade", _("Computed Grade"), width=110),
-		column("overridden", _("Changed by the CS Manager"), "Check", width=90),
-		column("name", _("Grade Record"), "Link", "Customer Grade Record", 130),
-	]
+	return declared(__file__)

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from cs_procedures.cs_procedures.report.columns import bar_chart, column, escape_values
+from cs_procedures.cs_procedures.report.columns import bar_chart, declared, escape_values
 from cs_procedures.cs_procedures.report.sales_per_customer.sales_per_customer import (
 	line_figures,
 	sales_conditions,
@@ -56,15 +56,7 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("rank", _("Rank"), "Int", width=60),
-		column("customer", _("Customer"), "Link", "Customer", 160),
-		column("customer_name", _("Customer Name"), "Data", width=180),
-		column("sales", _("Net Sales"), "Currency", width=130),
-		column("cost", _("Cost"), "Currency", width=120),
-		column("margin", _("Gross Margin"), "Currency", width=130),
-		column("margin_pct", _("Gross Margin %"), "Percent", width=120),
-	]
+	return declared(__file__)
 
 
 def chart(data: list):

@@ -13,8 +13,6 @@ from cs_procedures.cs_procedures.report.sales_per_customer.test_sales_per_custom
 )
 from cs_procedures.testing import Fixtures, SiteTestCase, as_user
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
-
 OFFICER = "gmr.officer@example.com"
 GROUP = "_CS Margin Report Group"
 TERRITORY = "_CS Margin Report Territory"

@@ -1,9 +1,8 @@
 """顾客财产登记表 (HT-QR-MA-10): one line per lot of customer property, as on the paper register."""
 
 import frappe
-from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import column, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values, translate_values
 
 
 def execute(filters=None):
@@ -53,25 +52,4 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("name", _("Record"), "Link", "Customer Property", 140),
-		column("received_on", _("Received On"), "Date", width=100),
-		column("customer", _("Customer"), "Link", "Customer"),
-		column("customer_name", _("Customer Name"), width=160),
-		column("kind", _("Kind"), width=110),
-		column("delivery_reference", _("Customer Delivery Note No."), width=130),
-		column("item_code", _("Item"), "Link", "Item"),
-		column("description", _("Description"), width=200),
-		column("qty", _("Quantity"), "Float", width=90),
-		column("uom", _("UOM"), "Link", "UOM", 70),
-		column("inspection_result", _("Inspection Result"), width=110),
-		column("quality_inspection", _("Quality Inspection"), "Link", "Quality Inspection", 140),
-		column("nonconformity", _("Nonconformity"), width=180),
-		column("customer_notified_on", _("Customer Notified On"), "Datetime", width=150),
-		column("notification_method", _("Notification Method"), width=110),
-		column("warehouse", _("Warehouse"), "Link", "Warehouse", 140),
-		column("storage_location", _("Storage Location"), width=120),
-		column("retention_until", _("Retention Until"), "Date", width=100),
-		column("status", _("Status"), width=110),
-		column("closed_on", _("Closed On"), "Date", width=100),
-	]
+	return declared(__file__)

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from cs_procedures.cs_procedures.report.columns import column, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values, translate_values
 from cs_procedures.procedures import visits as rules
 
 
@@ -68,19 +68,4 @@ def summary(rows):
 
 
 def columns():
-	return [
-		column("name", _("Visit"), "Link", "Customer Visit", 140),
-		column("customer", _("Customer"), "Link", "Customer"),
-		column("customer_name", _("Customer Name"), width=160),
-		column("contact", _("Person Met"), "Link", "Contact", 140),
-		column("purpose_code", _("Plan"), width=50),
-		column("purpose", _("Purpose"), width=150),
-		column("summary", _("Summary of the Talk"), width=240),
-		column("outcome_code", _("Result"), width=50),
-		column("outcome", _("Outcome"), width=130),
-		column("problems_solved", _("Problems Solved"), width=200),
-		column("problems_open", _("Problems to Follow Up"), width=200),
-		column("companions", _("Accompanied By"), width=120),
-		column("total_expense", _("Expenses"), "Currency", width=100),
-		column("recorded", _("Status"), width=80),
-	]
+	return declared(__file__)

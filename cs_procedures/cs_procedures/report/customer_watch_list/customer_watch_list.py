@@ -9,7 +9,7 @@ from frappe.utils import flt
 
 from cs_procedures.cs_procedures.report.columns import (
 	bar_chart,
-	column,
+	declared,
 	escape_values,
 	translate_values,
 )
@@ -60,19 +60,7 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("customer", _("Customer"), "Link", "Customer", 160),
-		column("customer_name", _("Customer Name"), "Data", width=180),
-		column("status", _("Watch List"), "Data", width=100),
-		column("reason", _("Reason"), "Data", width=320),
-		column("overdue_amount", _("Overdue Amount"), "Currency", width=130),
-		column("oldest_overdue_days", _("Oldest Overdue (Days)"), "Int", width=140),
-		column("complaints", _("Complaints (12 Months)"), "Int", width=150),
-		column("returns", _("Returns (12 Months)"), "Int", width=140),
-		column("grade", _("Customer Grade"), "Data", width=110),
-		column("credit_grade", _("Credit Grade"), "Data", width=100),
-		column("stored_status", _("Watch List at Last Review"), "Data", width=170),
-	]
+	return declared(__file__)
 
 
 def chart(counts: dict):

@@ -22,8 +22,6 @@ from cs_procedures.testing import (
 	make_return,
 )
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
-
 REPORT = "Customer Watch List"
 OFFICER = "cwl.officer@example.com"
 RISKY, GOOD = "_CS Watch List Risky", "_CS Watch List Good"

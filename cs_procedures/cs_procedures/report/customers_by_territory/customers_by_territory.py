@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from cs_procedures.cs_procedures.report.columns import bar_chart, column
+from cs_procedures.cs_procedures.report.columns import bar_chart, declared
 from cs_procedures.cs_procedures.report.sales_per_customer.sales_per_customer import (
 	customer_conditions,
 	sales_conditions,
@@ -46,15 +46,7 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("grp", _("Territory"), "Link", "Territory", 160),
-		column("customers", _("Customers"), "Int", width=100),
-		column("active", _("Enabled"), "Int", width=90),
-		column("disabled", _("Disabled"), "Int", width=90),
-		column("buying", _("Customers with Sales"), "Int", width=150),
-		column("sales", _("Net Sales"), "Currency", width=140),
-		column("share", _("Share of Sales %"), "Percent", width=130),
-	]
+	return declared(__file__)
 
 
 def chart(rows):

@@ -6,7 +6,13 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from cs_procedures.cs_procedures.report.columns import bar_chart, column, escape_text
+from cs_procedures.cs_procedures.report.columns import (
+	bar_chart,
+	declared,
+	escape_text,
+	group_column,
+	group_of,
+)
 from cs_procedures.procedures import calls as rules
 
 # group_by filter value -> (SQL expression, column label, column type, link target)
@@ -22,9 +28,7 @@ ANSWERED = "c.status in %(answered)s"
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	group_by = filters.group_by or "Day"
-	if group_by not in GROUPS:
-		frappe.throw(_("Cannot group calls by {0}.").format(group_by), title=_("Invalid Filters"))
+	group_by = group_of(filters, GROUPS, "Day")
 	expression, label, fieldtype, options = GROUPS[group_by]
 	conditions = [f"{WHEN} >= %(from_date)s", f"{WHEN} < %(to_date)s + interval 1 day"]
 	values = {
@@ -71,25 +75,7 @@ def execute(filters=None):
 
 
 def columns(label, fieldtype, options):
-	# the figures of a group: (field, label, type, width, precision)
-	figures = (
-		("calls", _("Calls"), "Int", 80, None),
-		("incoming", _("Incoming"), "Int", 90, None),
-		("outgoing", _("Outgoing"), "Int", 90, None),
-		("answered", _("Answered"), "Int", 90, None),
-		("answered_pct", _("Answered %"), "Percent", 100, 1),
-		("mean_wait", _("Mean Wait (Seconds)"), "Float", 140, 1),
-		("mean_talk", _("Mean Talking Time (Seconds)"), "Float", 180, 1),
-		("complaints", _("Complaints"), "Int", 100, None),
-		("complaints_per_call", _("Complaints per Call"), "Float", 140, 3),
-	)
-	return [
-		column("grp", _(label), fieldtype, options, 140),
-		*(
-			column(field, text, kind, None, width, precision)
-			for field, text, kind, width, precision in figures
-		),
-	]
+	return [group_column(label, fieldtype, options, 140), *declared(__file__)]
 
 
 def chart(rows):

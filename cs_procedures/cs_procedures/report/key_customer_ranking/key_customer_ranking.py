@@ -3,11 +3,10 @@ side by side, from the year's submitted Sales Invoices (returns deducted). The m
 gross profit (its Gross Profit report, grouped by customer) over the selling amount."""
 
 import frappe
-from frappe import _
 from frappe.utils import cint, flt, getdate
 
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import year_sales
-from cs_procedures.cs_procedures.report.columns import column
+from cs_procedures.cs_procedures.report.columns import declared
 from cs_procedures.procedures import grading as rules
 
 
@@ -59,18 +58,7 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("rank", _("Rank"), "Int", width=60),
-		column("sales_customer", _("Top Customers by Sales"), "Link", "Customer", 180),
-		column("sales_value", _("Net Sales"), "Currency", width=130),
-		column("sales_key", _("Key Customer"), "Check", width=50),
-		column("growth_customer", _("Top Customers by Sales Growth"), "Link", "Customer", 180),
-		column("growth_value", _("Growth (%)"), "Percent", width=100),
-		column("growth_key", _("Key Customer"), "Check", width=50),
-		column("margin_customer", _("Top Customers by Margin"), "Link", "Customer", 180),
-		column("margin_value", _("Gross Margin (%)"), "Percent", width=110),
-		column("margin_key", _("Key Customer"), "Check", width=50),
-	]
+	return declared(__file__)
 
 
 def gross_margins(year: int, company: str | None) -> dict:

@@ -11,12 +11,14 @@ import frappe
 from frappe import _
 from frappe.utils import strip_html
 
-from cs_procedures.cs_procedures.report.after_sales_filters import group_of, period_values
+from cs_procedures.cs_procedures.report.after_sales_filters import period_values
 from cs_procedures.cs_procedures.report.columns import (
 	bar_chart,
-	column,
+	declared,
 	escape_text,
 	escape_values,
+	group_column,
+	group_of,
 	translate_values,
 )
 
@@ -114,38 +116,11 @@ def plain_text(html):
 
 
 def columns():
-	# a Link column is read only by who may read its doctype (the desk checks each one): the user who
-	# resolved the claim is plain text
-	return [
-		column("warranty_claim", _("Warranty Claim"), "Link", "Warranty Claim", 150),
-		column("complaint_date", _("Reported On"), "Date", width=100),
-		column("customer", _("Customer"), "Link", "Customer", 140),
-		column("customer_name", _("Customer Name"), width=160),
-		column("item_code", _("Item"), "Link", "Item", 140),
-		column("item_name", _("Item Name"), width=160),
-		column("fault_category", _("Fault Category"), width=110),
-		column("fault_description", _("Fault Description"), width=240),
-		column("fault_cause", _("First Analysis of the Cause"), width=200),
-		column("warranty_amc_status", _("Warranty Status"), width=120),
-		column("status", _("Status"), width=110),
-		column("resolution_details", _("Repair Result"), width=220),
-		column("resolved_by", _("Resolved By"), width=160),
-		column("resolution_date", _("Resolved On"), "Datetime", width=150),
-		column("repair_cost", _("Repair Cost"), "Currency", width=110),
-		column("repair_cost_status", _("Repair Cost Approval"), width=130),
-		column("parts_cost", _("Parts Cost"), "Currency", width=110),
-		column("customer_complaint", _("Customer Complaint"), "Link", "Customer Complaint", 140),
-	]
+	return declared(__file__)
 
 
 def grouped_columns(label, fieldtype, options):
-	return [
-		column("grp", _(label), fieldtype, options, 180),
-		column("claims", _("Warranty Claims"), "Int", width=120),
-		column("closed", _("Closed"), "Int", width=90),
-		column("repair_cost", _("Repair Cost"), "Currency", width=120),
-		column("parts_cost", _("Parts Cost"), "Currency", width=120),
-	]
+	return [group_column(label, fieldtype, options), *declared(__file__, "grouped_columns")]
 
 
 def chart(rows):

@@ -9,11 +9,13 @@ return made without one is a "Return" whose reason is "Not Recorded"."""
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.after_sales_filters import group_of, period_values
+from cs_procedures.cs_procedures.report.after_sales_filters import period_values
 from cs_procedures.cs_procedures.report.columns import (
 	bar_chart,
-	column,
+	declared,
 	escape_values,
+	group_column,
+	group_of,
 	translate_values,
 )
 
@@ -101,34 +103,11 @@ def return_lines(filters) -> tuple[str, dict]:
 
 
 def columns():
-	# a Link column is read only by who may read its doctype (the desk checks each one): the unit and
-	# the document type are plain text
-	return [
-		column("return_date", _("Return Date"), "Date", width=100),
-		column("customer", _("Customer"), "Link", "Customer", 140),
-		column("customer_name", _("Customer Name"), width=160),
-		column("item_code", _("Item"), "Link", "Item", 140),
-		column("item_name", _("Item Name"), width=160),
-		column("qty", _("Qty"), "Float", width=80),
-		column("stock_uom", _("UOM"), width=70),
-		column("amount", _("Amount"), "Currency", width=110),
-		column("purchase_date", _("Purchase Date"), "Date", width=100),
-		column("category", _("Category"), width=90),
-		column("reason", _("Reason"), width=140),
-		column("return_request", _("Return Request"), "Link", "Return Request", 140),
-		column("customer_complaint", _("Customer Complaint"), "Link", "Customer Complaint", 140),
-		column("document_type", _("Document Type"), width=120),
-		column("document", _("Document"), "Dynamic Link", "document_type", 160),
-	]
+	return declared(__file__)
 
 
 def grouped_columns(label, fieldtype, options):
-	return [
-		column("grp", _(label), fieldtype, options, 180),
-		column("returns", _("Returns"), "Int", width=90),
-		column("qty", _("Qty"), "Float", width=90),
-		column("amount", _("Amount"), "Currency", width=120),
-	]
+	return [group_column(label, fieldtype, options), *declared(__file__, "grouped_columns")]
 
 
 def chart(rows):

@@ -19,9 +19,11 @@ from frappe import _
 from frappe.utils import add_months, flt, getdate
 
 from cs_procedures.cs_procedures.report.after_sales_filters import period
-from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.cs_procedures.report.columns import column, declared, escape_values
 
 RANGES = ("Monthly", "Quarterly")
+# the columns that describe the customer; the period columns follow them
+CUSTOMER_FIELDS = ("customer", "customer_name", "customer_group", "territory")
 # SQL of a posting date's period key, per range; `period_keys` makes the same keys in Python
 PERIOD_SQL = {
 	"Monthly": "date_format(si.posting_date, '%%Y-%%m')",
@@ -58,7 +60,7 @@ def execute(filters=None):
 		for row in frappe.get_all(
 			"Customer",
 			filters={"name": ("in", list(customers) or [""])},
-			fields=["name", "customer_name", "customer_group", "territory"],
+			fields=["name", *CUSTOMER_FIELDS[1:]],
 		)
 	}
 	data = []
@@ -154,18 +156,11 @@ def period_keys(from_date, to_date, range_: str) -> list[str]:
 
 
 def columns(keys: list[str]):
-	return [
-		column("customer", _("Customer"), "Link", "Customer", 160),
-		column("customer_name", _("Customer Name"), "Data", width=180),
-		column("customer_group", _("Customer Group"), "Link", "Customer Group", 130),
-		column("territory", _("Territory"), "Link", "Territory", 120),
-		*[column(key, key, "Currency", width=110) for key in keys],
-		column("sales", _("Net Sales"), "Currency", width=130),
-		column("discount", _("Discount Amount"), "Currency", width=130),
-		column("cost", _("Cost"), "Currency", width=120),
-		column("margin", _("Gross Margin"), "Currency", width=130),
-		column("margin_pct", _("Gross Margin %"), "Percent", width=120),
-	]
+	"""The customer's columns, a Currency column per period, then the totals (`columns.json`)."""
+	declared_columns = declared(__file__)
+	customer_columns = [c for c in declared_columns if c["fieldname"] in CUSTOMER_FIELDS]
+	totals = [c for c in declared_columns if c["fieldname"] not in CUSTOMER_FIELDS]
+	return [*customer_columns, *(column(key, key, "Currency", width=110) for key in keys), *totals]
 
 
 def chart(keys: list[str], by_period: list):

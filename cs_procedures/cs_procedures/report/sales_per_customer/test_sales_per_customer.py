@@ -16,8 +16,6 @@ from cs_procedures.testing import (
 	receive_stock,
 )
 
-test_ignore = ["Item", "Customer", "Contact", "Warehouse", "UOM", "Department", "Sales Order"]
-
 OFFICER = "spc.officer@example.com"
 HOSTILE = "<img src=x onerror=alert(1)>"
 GROUP = "_CS Sales Report Group"

@@ -9,7 +9,7 @@ from frappe.utils import cint, getdate
 
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.chase import contact_phones
-from cs_procedures.cs_procedures.report.columns import campaign_of, column, escape_values, response_columns
+from cs_procedures.cs_procedures.report.columns import campaign_of, declared, escape_values, response_columns
 from cs_procedures.notifications import can_email
 from cs_procedures.procedures import satisfaction as rules
 
@@ -72,16 +72,4 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		*response_columns(),
-		column("contact", _("Contact"), "Link", "Contact", 140),
-		column("email", _("E-mail"), "Data", width=180),
-		column("phone", _("Phone"), "Data", width=120),
-		column("chase", _("Chased By"), "Data", width=120),
-		column("invitation_sent_on", _("Invitation Sent On"), "Datetime", width=150),
-		column("reminders_sent", _("Reminders Sent"), "Int", width=90),
-		column("next_reminder", _("Next Reminder"), "Date", width=110),
-		column("todo", _("Phone-call To Do"), "Link", "ToDo", 120),
-		column("todo_allocated_to", _("Assigned To"), "Link", "User", 160),
-		column("todo_status", _("To Do Status"), "Data", width=90),
-	]
+	return [*response_columns(), *declared(__file__)]

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.improvement import follow_up_state
-from cs_procedures.cs_procedures.report.columns import column, escape_values
+from cs_procedures.cs_procedures.report.columns import declared, escape_values
 from cs_procedures.procedures import satisfaction as rules
 
 
@@ -52,20 +52,4 @@ def execute(filters=None):
 
 
 def columns():
-	return [
-		column("campaign", _("Campaign"), "Link", "Satisfaction Survey Campaign", 130),
-		column("question", _("Raised"), "Data", width=240),
-		column("customer", _("Customer"), "Link", "Customer", 140),
-		column("category", _("Category"), "Data", width=110),
-		column("average_score", _("Score"), "Float", width=70),
-		column("department", _("Department"), "Link", "Department", 150),
-		column("status", _("Status"), "Data", width=90),
-		column("quality_action", _("Quality Action"), "Link", "Quality Action", 130),
-		column("action", _("Action Taken"), "Data", width=240),
-		column("responsible", _("Responsible"), "Link", "User", 150),
-		column("completion_by", _("Complete By"), "Date", width=100),
-		column("action_status", _("Action Status"), "Data", width=100),
-		column("verified", _("Effect Verified"), "Check", width=80),
-		column("effect_note", _("Verification"), "Data", width=180),
-		column("replied_on", _("Replied to the Customer On"), "Datetime", width=150),
-	]
+	return declared(__file__)

@@ -13,6 +13,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scoring im
 from cs_procedures.cs_procedures.report.columns import (
 	campaign_of,
 	column,
+	declared,
 	escape_text,
 	escape_values,
 	response_columns,
@@ -106,17 +107,7 @@ def question_statistics(template, questions, customer_items) -> list:
 def columns(questions):
 	return [
 		*response_columns(),
-		column("responses", _("Answered Responses"), "Int", width=90),
-		column("channel", _("Answered By"), "Data", width=90),
-		column("respondent", _("Respondent"), "Data", width=140),
-		column("score", _("Customer's Score"), "Float", width=110),
-		column("complaint_count", _("Complaints in Period"), "Int"),
-		column("complaint_deduction", _("Complaint Deduction"), "Float", width=110),
-		column("return_count", _("Returns in Period"), "Int"),
-		column("return_deduction", _("Return Deduction"), "Float", width=110),
-		column("satisfaction", _("Satisfaction"), "Float", width=110),
-		column("below_callback_mark", _("Call-back"), "Check", width=80),
-		column("low_items", _("Questions under the Pass Mark"), "Data", width=110),
+		*declared(__file__),
 		*(
 			column(f"item_{position}", _("Q{0}").format(position), "Float", width=70)
 			for position in range(1, len(questions) + 1)
