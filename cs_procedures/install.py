@@ -1,5 +1,8 @@
 """Install-time defaults."""
 
+import json
+import os
+
 import frappe
 from frappe import _
 from frappe.utils import get_time
@@ -19,21 +22,6 @@ DEFAULT_ROUTING = {
 }
 
 
-# The seed's questionnaire (003 附表一, 001 附件二): five items of 20 points, 100 in all.
-DEFAULT_SURVEY = {
-	"template_name": "Customer Satisfaction Survey",
-	"introduction": "Thank you for your support. Please rate each item; your answers help us improve.",
-	"introduction_zh": "感谢贵公司的支持与关照,请对下列各项评分,以帮助我们改进不足。",
-	"items": [
-		("Product Quality", "Our products meet your quality requirements", "产品质量满足贵公司的要求"),
-		("Delivery", "Deliveries arrive on time and in the right quantity", "交货及时、数量准确"),
-		("Service", "We respond quickly to your inquiries and complaints", "对咨询与抱怨的响应速度"),
-		("Staff", "Attitude and competence of our sales and service staff", "业务与服务人员的态度与专业水平"),
-		("Price", "Our prices are reasonable for the quality", "价格与质量相符"),
-	],
-}
-
-
 # Reviewing function -> ERPNext's standard department for it (003 §3.1-3.4).
 DEFAULT_REVIEWERS = {
 	"Engineering": "Research & Development",
@@ -43,37 +31,13 @@ DEFAULT_REVIEWERS = {
 }
 
 
-# The after-sales questionnaire (002 ch5 §8 售后服务评价表, §9 售后服务调查问卷), asked when a repair is done.
-AFTER_SALES_SURVEY = {
-	"template_name": "After-Sales Service Survey",
-	"introduction": "Thank you for letting us repair your product. Please rate our after-sales service.",
-	"introduction_zh": "感谢您对我们售后服务的信任,请对本次维修服务评分,以帮助我们改进。",
-	"items": [
-		("Product Quality", "The repaired product works as it should", "维修后产品的使用状况"),
-		("Service", "How the quality problem was resolved", "产品出现质量问题后的处理结果"),
-		("Service", "Speed and efficiency of the repair", "服务效率"),
-		("Staff", "Attitude of our service staff", "服务人员的态度"),
-		("Staff", "Technical skill of the repair staff", "维修人员的技术水平"),
-	],
-}
-
-# The visitor's survey (000 II-3): a customer visiting the factory answers on leaving; short, 100 points.
-VISITOR_SURVEY = {
-	"template_name": "Factory Visit Survey",
-	"introduction": "Thank you for visiting us. Before you leave, please tell us how the visit went.",
-	"introduction_zh": "感谢贵公司莅临指导,离厂前请对本次来访评分,以帮助我们改进。",
-	"items": [
-		("Service", "The visit was prepared and arranged well", "来访的准备与安排"),
-		("Staff", "The people you met answered your questions", "接待人员对问题的解答"),
-		(
-			"Product Quality",
-			"What you saw of our production gives you confidence in our quality",
-			"生产现场对质量的信心",
-		),
-		("Delivery", "What you saw gives you confidence in our deliveries", "对交期的信心"),
-		("Other", "Overall, the visit met its purpose", "本次来访目的的达成"),
-	],
-}
+# The seeds' questionnaires, made on install as Satisfaction Survey Templates staff can reword (each
+# entry of the file names its source in the seeds).
+with open(os.path.join(os.path.dirname(__file__), "survey_templates.json"), encoding="utf-8") as f:
+	SURVEYS = json.load(f)
+DEFAULT_SURVEY, AFTER_SALES_SURVEY, VISITOR_SURVEY = (
+	SURVEYS[key] for key in ("default", "after_sales", "visitor")
+)
 
 SURVEY_EMAIL_TEMPLATE = footprint.SURVEY_EMAIL_TEMPLATE
 

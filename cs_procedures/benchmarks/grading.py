@@ -17,15 +17,12 @@ import frappe
 from frappe.utils import now_datetime
 
 from cs_procedures import bulk
+from cs_procedures.benchmarks import long_tail, seed_customers
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import grading_settings
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import grade_customers
 
 PREFIX = "BENCH-"
 YEAR = 2001  # no sales, no grades there on any site this app runs on
-CUSTOMER_FIELDS = (
-	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "customer_name",
-	"customer_type", "customer_group", "territory", "disabled",
-)  # fmt: skip
 INVOICE_FIELDS = (
 	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
 	"customer", "customer_name", "company", "posting_date", "due_date", "currency", "conversion_rate",
@@ -92,21 +89,8 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 def seed(customers: int, invoices: int, company: str, rng, now) -> None:
 	"""`customers` customers and `invoices` submitted invoice rows of YEAR, written in bulk."""
 	currency = frappe.get_cached_value("Company", company, "default_currency")
-	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
-	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
-	names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
-	frappe.db.bulk_insert(
-		"Customer",
-		CUSTOMER_FIELDS,
-		[
-			(name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0)
-			for name in names
-		],
-		chunk_size=5000,
-	)
-	# a long tail: customer i is chosen with a weight falling with i (a few large customers)
-	weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]
-	buyers = rng.choices(names, weights=weights, k=invoices)
+	names = seed_customers(PREFIX, customers, now)
+	buyers = rng.choices(names, weights=long_tail(customers), k=invoices)
 	rows = []
 	for number, customer in enumerate(buyers):
 		returned = rng.random() < 0.05

@@ -19,15 +19,12 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from cs_procedures import bulk
+from cs_procedures.benchmarks import long_tail, seed_customers
 from cs_procedures.benchmarks.grading import Counter
 from cs_procedures.cs_procedures.report.customer_watch_list import customer_watch_list
 from cs_procedures.erpnext_doctypes.watch_list import FACTS, WINDOW_DAYS, review_watch_lists
 
 PREFIX = "BENCH-WL-"
-CUSTOMER_FIELDS = (
-	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "customer_name",
-	"customer_type", "customer_group", "territory", "disabled", "cs_grade", "cs_credit_grade",
-)  # fmt: skip
 INVOICE_FIELDS = (
 	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "naming_series",
 	"customer", "customer_name", "company", "posting_date", "due_date", "currency", "conversion_rate",
@@ -99,22 +96,14 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 def seed(customers: int, invoices: int, company: str, rng) -> None:
 	now, today = now_datetime(), getdate()
 	currency = frappe.get_cached_value("Company", company, "default_currency")
-	group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
-	territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0]
-	names = [f"{PREFIX}CUST-{number:06d}" for number in range(customers)]
-	frappe.db.bulk_insert(
-		"Customer",
-		CUSTOMER_FIELDS,
-		[
-			(
-				name, now, now, "Administrator", "Administrator", 0, 0, name, "Company", group, territory, 0,
-				rng.choice(("A", "B", "C", "D", "E", None)), rng.choice(("AAA", "AA", "A", "B", None)),
-			)
-			for name in names
-		],
-		chunk_size=5000,
-	)  # fmt: skip
-	weights = [1 / (rank + 1) ** 0.8 for rank in range(customers)]  # a few large customers, a long tail
+	names = seed_customers(
+		PREFIX,
+		customers,
+		now,
+		("cs_grade", "cs_credit_grade"),
+		lambda: (rng.choice(("A", "B", "C", "D", "E", None)), rng.choice(("AAA", "AA", "A", "B", None))),
+	)
+	weights = long_tail(customers)
 	buyers = rng.choices(names, weights=weights, k=invoices)
 	rows = []
 	for number, customer in enumerate(buyers):

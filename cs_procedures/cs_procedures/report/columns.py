@@ -33,18 +33,24 @@ def column(
 	}
 
 
-def declared(report_file: str) -> list[dict]:
-	"""The columns a report declares in the `columns.json` beside its module, their labels in the user's
-	language (the metadata test checks each has a zh translation). A column is Data, 120 wide, unless it
-	says otherwise; a report adds the columns it builds at run time around these."""
-	return [
-		column(**{**spec, "label": _(spec["label"])}) for spec in _columns_file(os.path.dirname(report_file))
-	]
+def declared(report_file: str, name: str = "columns") -> list[dict]:
+	"""The columns a report declares in the `columns.json` beside its module (`grouped_columns.json`
+	for its rows by group), their labels in the user's language (the metadata test checks each has a zh
+	translation). A column is Data, 120 wide, unless it says otherwise; a report adds the columns it
+	builds at run time around these. The desk shows a Link cell only to who may read its doctype, so a
+	column of a doctype the report's readers may not read (the resolving user, a unit) is plain Data."""
+	path = os.path.join(os.path.dirname(report_file), f"{name}.json")
+	return [column(**{**spec, "label": _(spec["label"])}) for spec in _columns_file(path)]
+
+
+def group_column(label: str, fieldtype: str, options: str | None, width: int = 180) -> dict:
+	"""The first column of a report's rows by group (`grp`), named after the grouping."""
+	return column("grp", _(label), fieldtype, options, width)
 
 
 @functools.cache
-def _columns_file(folder: str) -> tuple[dict, ...]:
-	with open(os.path.join(folder, "columns.json"), encoding="utf-8") as f:
+def _columns_file(path: str) -> tuple[dict, ...]:
+	with open(path, encoding="utf-8") as f:
 		return tuple(json.load(f))
 
 
