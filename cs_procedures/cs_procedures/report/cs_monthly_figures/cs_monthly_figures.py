@@ -6,7 +6,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from cs_procedures import figures
-from cs_procedures.cs_procedures.report.columns import column, escape_text
+from cs_procedures.cs_procedures.report.columns import declared, escape_text
 
 
 def execute(filters=None):
@@ -23,12 +23,4 @@ def execute(filters=None):
 		for section in month["sections"]
 		for item in section["figures"]
 	]
-	return columns(), rows, None, month["chart"]
-
-
-def columns():
-	return [
-		column("section", _("Section"), width=180),
-		column("figure", _("Figure"), width=260),
-		column("value", _("Value"), width=160),
-	]
+	return declared(__file__), rows, None, month["chart"]
