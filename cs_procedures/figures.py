@@ -248,14 +248,22 @@ def report_link(month) -> str:
 
 
 def recipients(settings) -> list[str]:
-	"""The enabled users CS Settings names to receive the monthly figures; the CS managers if it names none."""
+	"""The enabled users CS Settings names to receive the monthly figures (the CS managers if it names
+	none), of them those who may open the report."""
 	named = [row.user for row in settings.get("monthly_figures_recipients") or ()]
-	return notifications.enabled_users(named or people.managers())
+	allowed = set(
+		frappe.get_all("Has Role", filters={"parent": REPORT, "parenttype": "Report"}, pluck="role")
+	)
+	return [
+		user
+		for user in notifications.enabled_users(named or people.managers())
+		if allowed & set(frappe.get_roles(user))
+	]
 
 
 def send_monthly_figures(today=None) -> list[str]:
-	"""Daily: on the first working day of a month (CS Settings' holiday list, else the default
-	company's), last month's figures to each recipient, once: an in-app notification opening the
+	"""Daily: from the first working day of a month on (CS Settings' holiday list, else the default
+	company's), last month's figures to each recipient not yet told: an in-app notification opening the
 	report, and the summary by e-mail where the site can send one. Returns the users told now."""
 	settings = get_settings()
 	month = rules.month_to_send(getdate(today or nowdate()), settings.calendar().is_working_day)

@@ -26,10 +26,11 @@ def test_first_working_day_skips_the_holidays():
 	assert f.first_working_day(date(2026, 2, 1), lambda day: day.month != 2) is None
 
 
-def test_last_months_figures_go_out_on_the_first_working_day_only():
+def test_last_months_figures_go_out_from_the_first_working_day_on():
 	holidays = {date(2026, 11, 1)}  # a Sunday
 	working = lambda day: day not in holidays  # noqa: E731
-	assert f.month_to_send(date(2026, 11, 2), working) == date(2026, 10, 1)
 	assert f.month_to_send(date(2026, 11, 1), working) is None
-	assert f.month_to_send(date(2026, 11, 3), working) is None
+	assert f.month_to_send(date(2026, 11, 2), working) == date(2026, 10, 1)
+	assert f.month_to_send(date(2026, 11, 30), working) == date(2026, 10, 1)  # the ones not yet told
 	assert f.month_to_send(date(2027, 1, 1), lambda day: True) == date(2026, 12, 1)
+	assert f.month_to_send(date(2027, 1, 9), lambda day: False) is None

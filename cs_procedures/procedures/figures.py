@@ -52,9 +52,11 @@ def first_working_day(day: date, is_working_day: Callable[[date], bool]) -> date
 
 
 def month_to_send(today: date, is_working_day: Callable[[date], bool]) -> date | None:
-	"""The month whose figures go out today (its first day): last month's, on the first working day of
-	this month; None on any other day."""
-	if first_working_day(today, is_working_day) != today:
+	"""The month whose figures go out (its first day): last month's, from the first working day of this
+	month on (a recipient not yet told on that day, a failure or a scheduler that did not run, is told on
+	a later day of the month); None before it."""
+	first = first_working_day(today, is_working_day)
+	if first is None or today < first:
 		return None
 	return previous_month(today)
 

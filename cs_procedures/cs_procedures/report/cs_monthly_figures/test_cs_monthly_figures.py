@@ -1,6 +1,7 @@
 """CS Monthly Figures (issue 23, 001 §4.10): each figure of a test month equals a count taken directly
 from the records; who may read it; hostile text escaped in the report and the print; the first-working-day
-job sends once, without e-mail too, and a failure for one recipient leaves the others told."""
+job sends once, without e-mail too, and a failure for one recipient leaves the others told and is
+made good the next day."""
 
 from datetime import date, datetime
 from statistics import mean
@@ -74,7 +75,8 @@ def prepare(fixtures):
 	).insert()
 	fixtures.state.settings(
 		holiday_list=HOLIDAYS,
-		monthly_figures_recipients=[{"user": MANAGER}, {"user": GENERAL_MANAGER}],
+		# an officer may not open the report: named or not, the figures are not sent to them
+		monthly_figures_recipients=[{"user": MANAGER}, {"user": GENERAL_MANAGER}, {"user": OFFICER}],
 	)
 	for received_on, kind, closed_on, loss, cause in COMPLAINTS:
 		complaint = complaint_doc(CUSTOMER, "Figures test", "Test", kind, received_on=received_on).insert()
@@ -303,7 +305,7 @@ class TestMonthlyFigures(EscapingAssertions, SiteTestCase):
 			frappe.db.rollback()
 
 	def test_sent_once_on_the_first_working_day(self):
-		for day in (date(2021, 8, 1), date(2021, 8, 3), date(2021, 7, 30)):
+		for day in (date(2021, 8, 1), date(2021, 7, 30)):  # a holiday, and the month itself
 			self.assertEqual(figures.send_monthly_figures(day), [], day)
 		email = SiteState()
 		email.outgoing_email(True)
@@ -312,19 +314,15 @@ class TestMonthlyFigures(EscapingAssertions, SiteTestCase):
 			self.assertEqual(figures.send_monthly_figures(SENDING_DAY), [GENERAL_MANAGER, MANAGER])
 			self.assertEqual(frappe.db.count("Email Queue"), before + 2)
 			self.assertEqual(figures.send_monthly_figures(SENDING_DAY), [])  # twice a day: nothing again
+			self.assertEqual(figures.send_monthly_figures(date(2021, 8, 3)), [])  # nor the day after
 			self.assertEqual(frappe.db.count("Email Queue"), before + 2)
 		finally:
 			frappe.db.rollback()
-			FIXTURES.state.restore(commit=False)
-			FIXTURES.state.settings(
-				holiday_list=HOLIDAYS,
-				monthly_figures_recipients=[{"user": MANAGER}, {"user": GENERAL_MANAGER}],
-			)
-			frappe.db.commit()
-		log = frappe.get_all(
+			email.restore()
+		told = frappe.get_all(
 			"Notification Log", filters={"link": figures.report_link(MONTH)}, pluck="for_user"
 		)
-		self.assertEqual(log, [])  # rolled back above
+		self.assertEqual(told, [])  # rolled back above
 
 	def test_without_e_mail_and_with_one_failing_recipient(self):
 		email = SiteState()
@@ -340,9 +338,8 @@ class TestMonthlyFigures(EscapingAssertions, SiteTestCase):
 			with patch.object(notifications, "notify_page", failing_for_the_manager):
 				self.assertEqual(figures.send_monthly_figures(SENDING_DAY), [GENERAL_MANAGER])
 			self.assertTrue(frappe.db.exists("Error Log", {"method": "The CS monthly figures were not sent"}))
-			self.assertEqual(
-				figures.send_monthly_figures(SENDING_DAY), [MANAGER]
-			)  # the next run: the one left
+			# the next day's run tells the one left
+			self.assertEqual(figures.send_monthly_figures(date(2021, 8, 3)), [MANAGER])
 			told = frappe.get_all(
 				"Notification Log",
 				filters={"link": figures.report_link(MONTH)},
