@@ -19,15 +19,15 @@ import frappe
 from frappe.utils import getdate
 
 from cs_procedures import figures
-from cs_procedures.benchmarks import complaints
+from cs_procedures.benchmarks import STANDARD, complaints
 from cs_procedures.benchmarks.grading import Counter
 from cs_procedures.cs_procedures.report.cs_monthly_figures import cs_monthly_figures
 from cs_procedures.procedures import figures as rules
 
 CALL_PREFIX = "BENCH-CALL-"
 CALL_FIELDS = (
-	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "id", "from", "to", "type",
-	"status", "start_time", "duration", "customer", "cs_call_purpose", "cs_wait_seconds", "cs_customer_complaint",
+	*STANDARD, "docstatus", "idx", "id", "from", "to", "type", "status", "start_time", "duration", "customer",
+	"cs_call_purpose", "cs_wait_seconds", "cs_customer_complaint",
 )  # fmt: skip
 PURPOSES = ("Complaint", "Enquiry", "Order", "Other")
 
