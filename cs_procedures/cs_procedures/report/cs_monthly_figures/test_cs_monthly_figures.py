@@ -305,8 +305,7 @@ class TestMonthlyFigures(EscapingAssertions, SiteTestCase):
 			frappe.db.rollback()
 
 	def test_sent_once_on_the_first_working_day(self):
-		for day in (date(2021, 8, 1), date(2021, 7, 30)):  # a holiday, and the month itself
-			self.assertEqual(figures.send_monthly_figures(day), [], day)
+		self.assertEqual(figures.send_monthly_figures(date(2021, 8, 1)), [])  # a holiday: not yet
 		email = SiteState()
 		email.outgoing_email(True)
 		try:
