@@ -5,7 +5,7 @@
 
 Seeds `complaints` complaints (named BENCH-…, by the complaint benchmark's seeder: received over the last
 two years, 1 % open) and `calls` Call Logs (named BENCH-CALL-…, over the same two years, 70 % incoming,
-a tenth of the incoming unanswered, 5 % of them with a complaint) with bulk inserts. Then times
+a tenth of the incoming unanswered, 5 % of them with a complaint; no wait on outgoing calls) with bulk inserts. Then times
 `month_figures` for last month (three runs, the median, with its SQL statements) and the report
 *CS Monthly Figures* as the desk runs it, and removes what it seeded.
 """
@@ -85,7 +85,7 @@ def seed_calls(count: int, customers: list[str], now, rng) -> None:
 				"Incoming" if incoming else "Outgoing", "Completed" if answered else "No Answer",
 				now - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600)),
 				rng.randint(30, 900) if answered else 0, rng.choice(customers), rng.choice(PURPOSES),
-				rng.randint(0, 120) if incoming else None,
+				rng.randint(0, 120) if incoming else 0,
 				f"{complaints.PREFIX}{rng.randint(1, 10**6):07d}" if rng.random() < 0.05 else None,
 			)
 		)  # fmt: skip
