@@ -61,12 +61,30 @@ def run(complaints: int = 100_000, calls: int = 200_000, keep: int = 0):
 			f"(runs {', '.join(f'{run:.2f}' for run in runs)} s), {counter.count} SQL statements; "
 			f"first figure of each section {counted}"
 		)
+		time_sections(month)
 		started = time.perf_counter()
 		rows = cs_monthly_figures.execute({"month": month})[1]
 		print(f"report CS Monthly Figures: {time.perf_counter() - started:.2f} s ({len(rows)} rows)")
 	finally:
 		if not keep:
 			cleanup()
+
+
+def time_sections(month) -> None:
+	"""Where the time goes: each section's figures, and the twelve months of the chart."""
+	period = {"from_date": month, "to_date": rules.month_end(month)}
+	parts = [
+		(name, getattr(figures, f"{name}_figures"), (period,))
+		for name in ("complaint", "satisfaction", "return", "repair", "visit", "call")
+	]
+	chart = {"from_date": rules.months_back(month, figures.CHART_MONTHS - 1), "to_date": period["to_date"]}
+	parts.append(("chart", figures.complaint_statistics.execute, (chart,)))
+	timings = []
+	for name, function, args in parts:
+		started = time.perf_counter()
+		function(*args)
+		timings.append(f"{name} {time.perf_counter() - started:.2f} s")
+	print("by part: " + ", ".join(timings))
 
 
 def complaints_seeder(customers):
