@@ -37,22 +37,28 @@ def month_figures(month) -> dict:
 	"sections": [{"key", "title", "figures": [{"key", "label", "value", "fieldtype"}]}], "chart"}."""
 	start = rules.month_start(getdate(month))
 	period = {"from_date": start, "to_date": rules.month_end(start)}
+	# Complaint Statistics by month over the chart's twelve months: the month's row and the chart at once
+	by_month = complaint_statistics.execute(
+		{
+			"from_date": rules.months_back(start, CHART_MONTHS - 1),
+			"to_date": period["to_date"],
+			"group_by": "Month",
+		}
+	)
+	row = next((row for row in by_month[1] if row.grp == rules.month_key(start)), frappe._dict())
 	sections = (
-		("complaints", _("Complaints"), complaint_figures(period)),
+		("complaints", _("Complaints"), complaint_figures(period, row)),
 		("satisfaction", _("Satisfaction"), satisfaction_figures(period)),
 		("returns", _("Returns and Exchanges"), return_figures(period)),
 		("repairs", _("Repairs"), repair_figures(period)),
 		("visits", _("Customer Visits"), visit_figures(period)),
 		("calls", _("Hotline"), call_figures(period)),
 	)
-	trend = complaint_statistics.execute(
-		{"from_date": rules.months_back(start, CHART_MONTHS - 1), "to_date": period["to_date"]}
-	)
 	return {
 		"month": rules.month_key(start),
 		**period,
 		"sections": [{"key": key, "title": title, "figures": rows} for key, title, rows in sections],
-		"chart": trend[3],
+		"chart": by_month[3],
 	}
 
 
@@ -65,10 +71,9 @@ def plain(text):
 	return text.replace("&lt;", "<").replace("&gt;", ">") if isinstance(text, str) else text
 
 
-def complaint_figures(period: dict) -> list[dict]:
-	"""Complaint Statistics of the month in one row, and by cause class (002 ch6 §10)."""
-	rows = complaint_statistics.execute({**period, "group_by": "Month"})[1]
-	month = rows[0] if rows else frappe._dict()
+def complaint_figures(period: dict, month: dict) -> list[dict]:
+	"""The month's row of Complaint Statistics by month, and the month's complaints by cause class
+	(002 ch6 §10)."""
 	figures = [
 		figure("complaints", _("Complaints"), int(month.get("complaints") or 0)),
 		figure("closed", _("Closed"), int(month.get("closed") or 0)),
