@@ -121,6 +121,8 @@ scheduler_events = {
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
 		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_lots_stored_a_year",
 		"cs_procedures.cs_procedures.doctype.customer_visit.scheduled.remind_overdue_visits",
+		# 001 4.10: last month's figures on the first working day of the month (only that day sends)
+		"cs_procedures.figures.send_monthly_figures",
 	],
 	"monthly": [  # 优秀客户 / 问题客户 (002 ch7 §12–13): the watch lists reviewed every month
 		"cs_procedures.erpnext_doctypes.watch_list.review_watch_lists",
