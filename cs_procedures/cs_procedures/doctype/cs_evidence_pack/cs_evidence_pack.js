@@ -1,16 +1,17 @@
+// The job's progress is shown by Frappe; when it ends the form says how, and reloads.
+function show_outcome(frm, data) {
+	frappe.hide_progress();
+	frappe.show_alert(
+		data.failed
+			? { message: __("Generating the pack failed: see the comment."), indicator: "red" }
+			: { message: __("The evidence pack is ready."), indicator: "green" }
+	);
+	frm.reload_doc();
+}
+
 frappe.ui.form.on("CS Evidence Pack", {
 	setup(frm) {
-		// the job's progress is shown by Frappe; its end reloads the form
-		frappe.realtime.on("cs_evidence_pack_done", (data) => {
-			if (!data || data.pack !== frm.doc.name) return;
-			frappe.hide_progress();
-			if (data.failed) {
-				frappe.show_alert({ message: __("Generating the pack failed: see the comment."), indicator: "red" });
-			} else {
-				frappe.show_alert({ message: __("The evidence pack is ready."), indicator: "green" });
-			}
-			frm.reload_doc();
-		});
+		frappe.realtime.on("cs_evidence_pack_done", (data) => data && data.pack === frm.doc.name && show_outcome(frm, data));
 	},
 	refresh(frm) {
 		if (frm.is_new()) return;

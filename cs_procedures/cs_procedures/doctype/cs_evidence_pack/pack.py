@@ -24,7 +24,7 @@ from frappe.utils.background_jobs import is_job_enqueued
 from frappe.utils.pdf import get_pdf
 from pypdf import PdfWriter
 
-from cs_procedures import guards
+from cs_procedures import guards, jobs
 from cs_procedures.attachments import PRIVATE_PREFIX
 from cs_procedures.procedures import evidence as rules
 from cs_procedures.procedures import satisfaction
@@ -185,27 +185,20 @@ def run_pack(pack: str) -> str | None:
 		for path in written:
 			if os.path.exists(path):
 				os.remove(path)
-		fail(pack)
+		jobs.record_failure(
+			doc,
+			_("Evidence pack not generated"),
+			_(
+				"Generating the pack failed; nothing was kept. The error is in Error Log {0}: generate it again."
+			),
+			DONE_EVENT,
+			{"pack": pack},
+			reset=(rules.GENERATING, rules.FAILED),
+		)
 		return None
 	frappe.db.commit()
 	frappe.publish_realtime(DONE_EVENT, {"pack": pack}, doctype=PACK, docname=pack)
 	return pack
-
-
-def fail(pack: str) -> None:
-	error = frappe.log_error(
-		title=_("Evidence pack not generated"), reference_doctype=PACK, reference_name=pack
-	)
-	doc = frappe.get_doc(PACK, pack, for_update=True)
-	guards.stamp(doc, {"status": rules.FAILED})
-	doc.add_comment(
-		"Info",
-		_(
-			"Generating the pack failed; nothing was kept. The error is in Error Log {0}: generate it again."
-		).format(error.name),
-	)
-	frappe.db.commit()
-	frappe.publish_realtime(DONE_EVENT, {"pack": pack, "failed": 1}, doctype=PACK, docname=pack)
 
 
 def build(doc, written: list) -> dict:
