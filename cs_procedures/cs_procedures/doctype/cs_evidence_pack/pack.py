@@ -91,25 +91,23 @@ RULE = (
 # --- which records --------------------------------------------------------------------------------
 
 
-def members(doc) -> dict[str, list[str]]:
-	"""The names of the records of the pack's period, by doctype, in the order the pack shows them."""
+def period_queries(doc) -> list[tuple[str, dict, str]]:
+	"""(doctype, filters, order) of each kind of record of the pack's period, in the pack's order."""
 	start, end = getdate(doc.from_date), getdate(doc.to_date)
-	campaigns = readable(rules.CAMPAIGN, rules.campaign_filters(start, end), "send_date asc, name asc")
-	of_campaigns = ("in", campaigns)
-	return {
-		rules.COMPLAINT: readable(
-			rules.COMPLAINT, rules.complaint_filters(start, end), "received_on asc, name asc"
-		),
-		rules.CAMPAIGN: campaigns,
-		rules.RESPONSE: readable(rules.RESPONSE, {"campaign": of_campaigns}, "campaign asc, name asc")
-		if campaigns
-		else [],
-		rules.QUALITY_ACTION: readable(
-			rules.QUALITY_ACTION, {rules.ACTION_CAMPAIGN_FIELD: of_campaigns}, "name asc"
-		)
-		if campaigns
-		else [],
-	}
+	sent = rules.campaign_filters(start, end)
+	of_campaigns = ("in", frappe.get_all(rules.CAMPAIGN, filters=sent, pluck="name") or [""])
+	return [
+		(rules.COMPLAINT, rules.complaint_filters(start, end), "received_on asc, name asc"),
+		(rules.CAMPAIGN, sent, "send_date asc, name asc"),
+		(rules.RESPONSE, {"campaign": of_campaigns}, "campaign asc, name asc"),
+		(rules.QUALITY_ACTION, {rules.ACTION_CAMPAIGN_FIELD: of_campaigns}, "name asc"),
+	]
+
+
+def members(doc) -> dict[str, list[str]]:
+	"""The names of the records of the pack's period, by doctype; refused when the user cannot read
+	each of them."""
+	return {doctype: readable(doctype, filters, order) for doctype, filters, order in period_queries(doc)}
 
 
 def readable(doctype: str, filters: dict, order_by: str) -> list[str]:
@@ -127,6 +125,24 @@ def readable(doctype: str, filters: dict, order_by: str) -> list[str]:
 				title=_("Evidence Pack Incomplete"),
 			)
 	return names
+
+
+def pack_permission(doc, ptype=None, user=None, debug=False):
+	"""`has_permission` hook of the pack (only denies): a generated pack, and so its files, opens only
+	to who may read every record of its period — a CS manager kept to some customers by User
+	Permissions does not read, through a pack, the records of the others. A draft holds no record."""
+	user = user or frappe.session.user
+	if user == guards.ADMINISTRATOR or doc.get("docstatus") != 1:
+		return None
+	for doctype, filters, _order in period_queries(doc):
+		try:
+			visible = frappe.get_list(doctype, filters=filters, fields=["count(name) as n"], user=user)[0].n
+		except frappe.PermissionError:
+			frappe.clear_last_message()
+			return False
+		if visible != frappe.db.count(doctype, filters):
+			return False
+	return None
 
 
 # --- the job --------------------------------------------------------------------------------------

@@ -293,6 +293,13 @@ class TestEvidencePack(SiteTestCase):
 		self.assertRefused(response, "the pack would be incomplete")
 		enqueue.assert_not_called()
 		self.assertEqual(frappe.db.get_value(PACK, name, ["status", "docstatus"]), (rules.DRAFT, 0))
+		# nor do they open a pack another manager generated, or its files
+		generated = frappe.get_doc(PACK, self.generated_pack())
+		fenced = self.as_http(FENCED_MANAGER)
+		self.assertRefused(fenced.get(f"/api/resource/{PACK}/{generated.name}"))
+		for url in (generated.zip_file, generated.pdf_file):
+			self.assertEqual(fenced.get(url).status_code, 403)
+			self.assertEqual(self.as_http(MANAGER).get(url).status_code, 200)
 
 	def test_a_period_is_checked_and_a_pack_is_not_submitted_by_hand(self):
 		http = self.as_http(MANAGER)
@@ -331,6 +338,14 @@ class TestEvidencePack(SiteTestCase):
 			"Comment", filters={"reference_doctype": PACK, "reference_name": name}, pluck="content"
 		)
 		self.assertTrue(any("Error Log" in comment for comment in comments))
+		# it is generated again; so is a pack a stopped worker left Generating (no job runs for it)
+		for _attempt in range(2):
+			response, enqueue = self.generate(name)
+			self.assertEqual(response.status_code, 200, response.text[-800:])
+			enqueue.assert_called_once()
+			self.assertEqual(frappe.db.get_value(PACK, name, "status"), rules.QUEUED)
+			frappe.db.set_value(PACK, name, "status", rules.GENERATING, update_modified=False)
+			frappe.db.commit()
 
 	def test_the_index_escapes_what_it_prints(self):
 		hostile = '<img src=x onerror=alert(1)>"><script>alert(1)</script>'
