@@ -51,6 +51,8 @@ has_permission = {
 	"File": "cs_procedures.attachments.file_permission",
 	# a customer file is read according to its confidentiality level (procedures/credit.py)
 	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_permission",
+	# an evidence pack opens only to who may read every record of its period
+	"CS Evidence Pack": "cs_procedures.cs_procedures.doctype.cs_evidence_pack.pack.pack_permission",
 }
 permission_query_conditions = {
 	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_query",
