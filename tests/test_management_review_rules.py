@@ -109,3 +109,15 @@ def test_all_actions_closed():
 	assert not mr.all_actions_closed(["Completed", "Open"])
 	assert not mr.all_actions_closed(["Completed", None])
 	assert mr.all_actions_closed(["Completed", "Completed"])
+
+
+def test_the_objectives_measure_field_offers_exactly_the_measures():
+	"""The custom field on Quality Goal Objective lists the registry's measures, no more, no less."""
+	import json
+	from pathlib import Path
+
+	fixture = Path(__file__).parent.parent / "cs_procedures/fixtures/custom_field.json"
+	(field,) = [
+		f for f in json.loads(fixture.read_text()) if f["name"] == "Quality Goal Objective-cs_measure"
+	]
+	assert [o for o in field["options"].split("\n") if o] == list(mr.MEASURES)
