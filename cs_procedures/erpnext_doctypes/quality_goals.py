@@ -11,7 +11,7 @@ is the server's: what a client sends for it is replaced on creation, and refused
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 
 from cs_procedures import guards
 from cs_procedures.cs_procedures.doctype.cs_management_review_input.period_figures import measured_values
@@ -99,8 +99,10 @@ def measure(review) -> None:
 
 
 def keep_measurements(review, before) -> None:
-	"""A stored review keeps its goal, period and measured rows as the server wrote them."""
-	changed = [review.meta.get_label(f) for f in PERIOD_FIELDS if guards.changed_value(review, before, f)]
+	"""A stored review keeps its goal, period and measured rows as the server wrote them; a review
+	made before the app measured anything may change its goal, but gains no period or measurement."""
+	fixed = PERIOD_FIELDS if before.get("cs_period_from") else PERIOD_FIELDS[1:]
+	changed = [review.meta.get_label(f) for f in fixed if guards.changed_value(review, before, f)]
 	stored = {row.name: row for row in before.reviews if row.get("cs_measure")}
 	rows = {row.name: row for row in review.reviews}
 	row_meta = frappe.get_meta("Quality Review Objective")
@@ -113,7 +115,8 @@ def keep_measurements(review, before) -> None:
 	planted = [
 		row
 		for row in review.reviews
-		if row.name not in stored and (row.get("cs_measure") or row.objective in texts)
+		if row.name not in stored
+		and (row.get("cs_measure") or flt(row.get("cs_measured_value")) or row.objective in texts)
 	]
 	changed += [_("Objective {0}").format(row.idx) for row in planted]
 	if changed:
