@@ -155,6 +155,9 @@ class TestMeasuredGoals(SiteTestCase):
 		self.assertRefused(
 			http.put("Quality Review", name, {"cs_period_to": "2001-03-15"}), "measured by the app"
 		)
+		planted = [r.as_dict(convert_dates_to_str=True) for r in review.reviews]
+		planted.append({"objective": "Anything", "cs_measured_value": 99, "status": "Passed"})
+		self.assertRefused(http.put("Quality Review", name, {"reviews": planted}), "measured by the app")
 		kept = [r.as_dict(convert_dates_to_str=True) for r in review.reviews if r.name != row.name]
 		self.assertRefused(http.put("Quality Review", name, {"reviews": kept}), "measured by the app")
 		self.assertEqual(measured(frappe.get_doc("Quality Review", name))[COUNT], (4.0, "Failed"))
