@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from cs_procedures.procedures.satisfaction import period_ending_before
+
 PASSED, FAILED, OPEN = "Passed", "Failed", "Open"
 HIGHER, LOWER = "higher", "lower"  # which way a measure is better
 AT_LEAST, AT_MOST = ">=", "<="
@@ -116,12 +118,7 @@ def review_period(frequency: str | None, review_date: date) -> tuple[date, date]
 		return day, day
 	if frequency == "Weekly":
 		return review_date - timedelta(days=7), review_date - timedelta(days=1)
-	if frequency == "Quarterly":
-		first_month = 3 * ((review_date.month - 1) // 3) + 1
-		end = date(review_date.year, first_month, 1) - timedelta(days=1)
-		return date(end.year, end.month - 2, 1), end
-	end = review_date.replace(day=1) - timedelta(days=1)
-	return end.replace(day=1), end
+	return period_ending_before("Quarterly" if frequency == "Quarterly" else "Monthly", review_date)
 
 
 def period_problem(from_date: date | None, to_date: date | None, today: date) -> str | None:

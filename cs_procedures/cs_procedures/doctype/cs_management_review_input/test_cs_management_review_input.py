@@ -80,12 +80,9 @@ def prepare(fixtures):
 	).insert()
 
 
-FIXTURES = Fixtures(
-	users={MANAGER: ["CS Manager"], GM: ["CS General Manager"], QUALITY: ["Quality Manager"]},
-	customers=(CUSTOMER,),
-	prepare=prepare,
-	clean_up=clean_up,
-)
+# the CS manager prepares, the general manager approves, a quality manager reviews goals and acts
+USERS = {MANAGER: ["CS Manager"], GM: ["CS General Manager"], QUALITY: ["Quality Manager"]}
+FIXTURES = Fixtures(users=USERS, customers=(CUSTOMER,), prepare=prepare, clean_up=clean_up)
 setUpModule, tearDownModule = FIXTURES.hooks()
 
 
