@@ -54,13 +54,6 @@ def test_every_measure_has_a_direction_and_unit():
 		assert measure.name.endswith("%") == (measure.unit == "%")
 
 
-def test_review_status_as_erpnext_sets_it():
-	assert mr.review_status([]) == mr.OPEN
-	assert mr.review_status([mr.PASSED, mr.OPEN, mr.FAILED]) == mr.OPEN
-	assert mr.review_status([mr.PASSED, mr.FAILED]) == mr.FAILED
-	assert mr.review_status([mr.PASSED, mr.PASSED]) == mr.PASSED
-
-
 def test_review_period_looks_back_by_frequency():
 	assert mr.review_period("Daily", date(2026, 3, 1)) == (date(2026, 2, 28), date(2026, 2, 28))
 	assert mr.review_period("Weekly", date(2026, 3, 9)) == (date(2026, 3, 2), date(2026, 3, 8))
@@ -114,3 +107,14 @@ def test_the_objectives_measure_field_offers_exactly_the_measures():
 		f for f in json.loads(fixture.read_text()) if f["name"] == "Quality Goal Objective-cs_measure"
 	]
 	assert [o for o in field["options"].split("\n") if o] == list(mr.MEASURES)
+
+
+def test_the_figure_sections_are_the_rules_sections():
+	import json
+	from pathlib import Path
+
+	path = Path(__file__).parent.parent / (
+		"cs_procedures/cs_procedures/doctype/cs_management_review_figure/cs_management_review_figure.json"
+	)
+	(section,) = [f for f in json.loads(path.read_text())["fields"] if f["fieldname"] == "section"]
+	assert tuple(section["options"].split("\n")) == mr.SECTIONS

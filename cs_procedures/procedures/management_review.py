@@ -34,6 +34,7 @@ COMPLAINTS, SATISFACTION, AFTER_SALES, VISITS, CALLS, GOALS = (
 	"Calls",
 	"Quality Goals",
 )
+# the options of a figure row's section (tests/test_management_review_rules.py holds them together)
 SECTIONS = (COMPLAINTS, SATISFACTION, AFTER_SALES, VISITS, CALLS, GOALS)
 
 
@@ -98,15 +99,6 @@ def judge(value: float | None, target: str | None, measure: str) -> str:
 	operator, number = parsed
 	met = value >= number if operator == AT_LEAST else value <= number
 	return PASSED if met else FAILED
-
-
-def review_status(statuses: Iterable[str]) -> str:
-	"""A review's status from its objectives', as ERPNext sets it: Open while one is open or there is
-	none, else Failed when one failed, else Passed."""
-	statuses = list(statuses)
-	if not statuses or OPEN in statuses:
-		return OPEN
-	return FAILED if FAILED in statuses else PASSED
 
 
 def review_period(frequency: str | None, review_date: date) -> tuple[date, date]:
