@@ -103,7 +103,12 @@ doc_events = {
 			"cs_procedures.erpnext_doctypes.events.guard_survey_action",
 		],
 		"on_trash": "cs_procedures.erpnext_doctypes.events.keep_survey_action",
+		# management review (ISO 9001 9.3): an action a review decided reports its closure back
+		"on_update": "cs_procedures.cs_procedures.doctype.cs_management_review_input.cs_management_review_input.report_action",
 	},
+	# quality goals measured from the procedures' figures (erpnext_doctypes/quality_goals.py)
+	"Quality Goal": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.validate_goal"},
+	"Quality Review": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.measure_review"},
 }
 
 # Each scheduled job lives beside the procedure it serves.
