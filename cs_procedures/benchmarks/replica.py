@@ -69,7 +69,9 @@ class Servers:
 		self.replica.close()
 
 
-def run(total: int = 20_000, admin_user: str = "root", admin_password: str = "root"):
+def run(
+	total: int = 20_000, admin_user: str = "root", admin_password: str = "root", time_every_report: int = 1
+):
 	frappe.only_for("System Manager")
 	if not frappe.conf.read_from_replica:
 		frappe.throw(
@@ -93,6 +95,8 @@ def run(total: int = 20_000, admin_user: str = "root", admin_password: str = "ro
 		print_where()
 		print_table(reads_alone(servers) + reads_beside_the_sweep(servers, seeder.now))
 		print_lag(servers, seeder)
+		if time_every_report:
+			print_report_times()
 	finally:
 		servers.replica.sql("start slave sql_thread")
 		archive.cleanup()
@@ -237,3 +241,38 @@ def print_lag(servers: Servers, seeder):
 		f"SQL thread started (Seconds_Behind_Master {behind} at once): the report showed all {on_primary:,}"
 	)
 	print(f"  {time.perf_counter() - started:.2f} s later; the portal list now shows {portal_page():,}")
+
+
+PREPARED_THRESHOLD = (
+	15  # seconds: Frappe makes a report prepared itself after a run this long (Report.execute_script_report)
+)
+
+
+def print_report_times():
+	"""Every Script Report of the app over the whole archive, through query_report.run on the replica."""
+	today = now_datetime().date()
+	filters = {
+		"company": frappe.defaults.get_global_default("company"),
+		"from_date": today.replace(year=today.year - 2),
+		"to_date": today,
+		"date": today,
+		"year": today.year,
+		"salesperson": "Administrator",
+		"campaign": frappe.db.get_value("Satisfaction Survey Campaign", {}, "name"),
+	}
+	reports = frappe.get_all(
+		"Report", filters={"module": "CS Procedures", "report_type": "Script Report"}, pluck="name"
+	)
+	print(f"{'report (on the replica)':<42}{'seconds':>9}{'rows':>9}")
+	for report in sorted(reports):
+		end_of_request()
+		started = time.perf_counter()
+		try:
+			rows = len(run_report(report, filters=dict(filters), ignore_prepared_report=True)["result"])
+		except frappe.ValidationError as error:
+			print(f"{report:<42}{'':>9}  not run: {error}")
+			frappe.clear_messages()
+			continue
+		seconds = time.perf_counter() - started
+		mark = "  over the prepared-report threshold" if seconds > PREPARED_THRESHOLD else ""
+		print(f"{report:<42}{seconds:>9.2f}{rows:>9,}{mark}")
