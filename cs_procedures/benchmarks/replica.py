@@ -282,7 +282,7 @@ def print_report_times():
 	reports = frappe.get_all(
 		"Report", filters={"module": "CS Procedures", "report_type": "Script Report"}, pluck="name"
 	)
-	print(f"{'report (on the replica)':<42}{'seconds':>9}{'rows':>9}")
+	print(f"{'report (on the replica)':<42}{'seconds':>9}{'rows':>11}")
 	for report in sorted(reports):
 		end_of_request()
 		started = time.perf_counter()
@@ -294,4 +294,4 @@ def print_report_times():
 			continue
 		seconds = time.perf_counter() - started
 		mark = "  over the prepared-report threshold" if seconds > PREPARED_THRESHOLD else ""
-		print(f"{report:<42}{seconds:>9.2f}{rows:>9,}{mark}")
+		print(f"{report:<42}{seconds:>9.2f}{rows:>11,}{mark}")
