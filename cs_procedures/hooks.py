@@ -51,6 +51,8 @@ has_permission = {
 	"File": "cs_procedures.attachments.file_permission",
 	# a customer file is read according to its confidentiality level (procedures/credit.py)
 	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_permission",
+	# an evidence pack opens only to who may read every record of its period
+	"CS Evidence Pack": "cs_procedures.cs_procedures.doctype.cs_evidence_pack.pack.pack_permission",
 }
 permission_query_conditions = {
 	"Customer File": "cs_procedures.cs_procedures.doctype.customer_file.customer_file.file_query",
@@ -101,7 +103,12 @@ doc_events = {
 			"cs_procedures.erpnext_doctypes.events.guard_survey_action",
 		],
 		"on_trash": "cs_procedures.erpnext_doctypes.events.keep_survey_action",
+		# management review (ISO 9001 9.3): an action a review decided reports its closure back
+		"on_update": "cs_procedures.cs_procedures.doctype.cs_management_review_input.cs_management_review_input.report_action",
 	},
+	# quality goals measured from the procedures' figures (erpnext_doctypes/quality_goals.py)
+	"Quality Goal": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.validate_goal"},
+	"Quality Review": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.measure_review"},
 }
 
 # Each scheduled job lives beside the procedure it serves.
@@ -121,6 +128,8 @@ scheduler_events = {
 		"cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled.close_due_campaigns",
 		"cs_procedures.cs_procedures.doctype.customer_property.scheduled.remind_lots_stored_a_year",
 		"cs_procedures.cs_procedures.doctype.customer_visit.scheduled.remind_overdue_visits",
+		# 001 4.10: last month's figures on the first working day of the month (only that day sends)
+		"cs_procedures.figures.send_monthly_figures",
 	],
 	"monthly": [  # 优秀客户 / 问题客户 (002 ch7 §12–13): the watch lists reviewed every month
 		"cs_procedures.erpnext_doctypes.watch_list.review_watch_lists",

@@ -4,6 +4,8 @@ from collections.abc import Callable, Iterable
 
 import frappe
 
+from cs_procedures import guards
+
 
 def each(records: Iterable, handle: Callable, *, doctype: str, title: str) -> list:
 	"""Call `handle(record)` for every record inside a savepoint of its own.
@@ -26,3 +28,17 @@ def each(records: Iterable, handle: Callable, *, doctype: str, title: str) -> li
 			frappe.db.release_savepoint(savepoint)
 			results.append(result)
 	return results
+
+
+def record_failure(doc, title: str, message: str, event: str, data: dict, reset: tuple[str, str]) -> None:
+	"""A background job on `doc` failed and was rolled back: the error goes to the Error Log; the
+	stored record goes from status `reset[0]` (if it still shows it) back to `reset[1]` and gets a
+	comment, `message` naming the Error Log as {0}; its form hears `event` with `data` and `failed`.
+	Commits."""
+	error = frappe.log_error(title=title, reference_doctype=doc.doctype, reference_name=doc.name)
+	doc = frappe.get_doc(doc.doctype, doc.name, for_update=True)
+	if doc.status == reset[0]:
+		guards.stamp(doc, {"status": reset[1]})
+	doc.add_comment("Info", message.format(error.name))
+	frappe.db.commit()
+	frappe.publish_realtime(event, {**data, "failed": 1}, doctype=doc.doctype, docname=doc.name)

@@ -59,6 +59,32 @@ def notify(users, subject: str, doc, email: bool = True) -> list[str]:
 	return users
 
 
+def notified_of(user: str, link: str) -> bool:
+	"""Whether `user` already has the in-app notification pointing at `link`."""
+	return bool(frappe.db.exists("Notification Log", {"for_user": user, "link": link}))
+
+
+def notify_page(user: str, subject: str, link: str, message: str) -> bool:
+	"""An in-app notification opening the desk page `link` (a report) for `user`, once per link, and the
+	HTML `message` by e-mail when the site can send one. Returns whether the user was told now."""
+	if notified_of(user, link):
+		return False
+	frappe.get_doc(
+		{
+			"doctype": "Notification Log",
+			"type": "Alert",
+			"for_user": user,
+			"from_user": frappe.session.user,
+			"subject": escape_html(subject),
+			"link": link,
+		}
+	).insert(ignore_permissions=True)
+	address = frappe.db.get_value("User", user, "email")
+	if address and can_email():
+		frappe.sendmail(recipients=[address], subject=strip_html(subject)[:140], message=message)
+	return True
+
+
 def assign(doc, users, description: str, date=None) -> list[str]:
 	"""Put `doc` on each user's to-do list (once: an open to-do is not repeated) and notify them.
 	`date` is the to-do's date (default today).

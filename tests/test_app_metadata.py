@@ -24,7 +24,7 @@ PLATFORM_DOCTYPES = {
 	"Batch", "Company", "Contact", "Customer", "Delivery Note", "Department", "Employee", "Holiday List",
 	"Item", "Sales Invoice", "Sales Order", "User", "Workflow State", "Customer Group", "Territory",
 	"Quality Action", "Call Log", "ToDo", "Quality Inspection", "UOM", "Warehouse", "Event",
-	"Warranty Claim", "Currency", "Role", "Issue", "Payment Terms Template",
+	"Warranty Claim", "Currency", "Role", "Issue", "Payment Terms Template", "Quality Review", "Quality Meeting",
 }  # fmt: skip
 APP_DOCTYPES = {load(path)["name"] for path in doctype_files()}
 # the base classes of the app's records: each a guards.ProcedureDocument (approvals.py subclasses it)

@@ -44,18 +44,32 @@ def verify_survey_action_before_completion(action, method=None):
 		)
 
 
+# the records of the app that raise Quality Actions, each kept on its actions: (field, messages of a
+# changed link and of a refused deletion)
+RAISED_BY = {
+	"cs_survey_campaign": (
+		lambda name: _(
+			"This action was raised by satisfaction survey {0}: the link cannot be changed or cleared."
+		).format(name),
+		lambda name: _("it was raised by satisfaction survey {0}.").format(name),
+	),
+	"cs_management_review": (
+		lambda name: _(
+			"This action was decided by management review {0}: the link cannot be changed or cleared."
+		).format(name),
+		lambda name: _("it was decided by management review {0}.").format(name),
+	),
+}
+
+
 def guard_survey_action(action, method=None):
 	"""Every desk user may edit a Quality Action: the survey's trace holds on the server. The link to
 	the campaign that raised the action stays, and only a CS Verifier confirms its effect (003 §5.1.5)."""
 	before = action.get_doc_before_save()
-	linked = before.get("cs_survey_campaign") if before else None
-	if linked and action.get("cs_survey_campaign") != linked:
-		guards.refuse(
-			_(
-				"This action was raised by satisfaction survey {0}: the link cannot be changed or cleared."
-			).format(linked),
-			title=_("Raised by a Survey"),
-		)
+	for field, (changed, _kept) in RAISED_BY.items():
+		linked = before.get(field) if before else None
+		if linked and action.get(field) != linked:
+			guards.refuse(changed(linked), title=_("Raised by a Procedure"))
 	if cint(action.get("cs_effect_verified")) != cint(before.get("cs_effect_verified") if before else 0):
 		if not guards.has_role(people.VERIFIER_ROLE):
 			guards.refuse(
@@ -82,11 +96,11 @@ def raises_quality_issue(action) -> bool:
 
 
 def keep_survey_action(action, method=None):
-	"""A corrective action raised by a survey is evidence: only Administrator deletes it."""
-	if action.get("cs_survey_campaign"):
-		guards.refuse_deletion(
-			action, _("it was raised by satisfaction survey {0}.").format(action.cs_survey_campaign)
-		)
+	"""A corrective action raised by a survey or decided by a management review is evidence: only
+	Administrator deletes it."""
+	for field, (_changed, kept) in RAISED_BY.items():
+		if action.get(field):
+			guards.refuse_deletion(action, kept(action.get(field)))
 
 
 def sales_order_before_submit(sales_order, method=None):

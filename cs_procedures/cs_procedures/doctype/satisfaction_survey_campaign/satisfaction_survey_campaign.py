@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import cstr, get_datetime, get_url, getdate, now_datetime
 
-from cs_procedures import guards
+from cs_procedures import guards, jobs
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
 	improvement,
 	invitations,
@@ -273,23 +273,15 @@ def run_invitations(campaign: str) -> int:
 		invited = doc.invite(rules.SENDING, progress)
 	except Exception:
 		frappe.db.rollback()
-		error = frappe.log_error(
-			title=_("Sending survey invitations failed"),
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-		)
-		doc = frappe.get_doc(doc.doctype, doc.name, for_update=True)
-		if doc.status == rules.SENDING:
-			guards.stamp(doc, {"status": rules.DRAFT})
-		doc.add_comment(
-			"Info",
+		jobs.record_failure(
+			doc,
+			_("Sending survey invitations failed"),
 			_(
 				"Sending the invitations failed: nothing was sent. The error is in Error Log {0}; correct it and send the invitations again."
-			).format(error.name),
-		)
-		frappe.db.commit()
-		frappe.publish_realtime(
-			INVITATIONS_DONE, {"campaign": doc.name, "failed": 1}, doctype=doc.doctype, docname=doc.name
+			),
+			INVITATIONS_DONE,
+			{"campaign": doc.name},
+			reset=(rules.SENDING, rules.DRAFT),
 		)
 		return 0
 	frappe.db.commit()

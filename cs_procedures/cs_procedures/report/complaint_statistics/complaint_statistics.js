@@ -6,7 +6,7 @@ frappe.query_reports["Complaint Statistics"] = {
 			fieldname: "group_by",
 			label: __("Group By"),
 			fieldtype: "Select",
-			options: ["Month", "Complaint Type", "Responsible Department", "Customer", "Item", "Cause", "Stage at Fault"].map((value) => ({
+			options: ["Month", "Complaint Type", "Responsible Department", "Customer", "Item", "Cause", "Stage at Fault", "Whole Period"].map((value) => ({
 				value,
 				label: __(value),
 			})),

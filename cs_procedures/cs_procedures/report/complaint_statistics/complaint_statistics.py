@@ -35,6 +35,8 @@ GROUPS = {
 	# 002 ch6 §10 the cause (严重 / 偶发 / 疏忽 / 不可抗拒), §13 the stage at fault (运输 / 加工 / 管理 / 其他)
 	"Cause": ("c.cause_class", "Cause", "Data", None),
 	"Stage at Fault": ("c.stage_at_fault", "Stage at Fault", "Data", None),
+	# one row for the period (the management review input reads its figures from it)
+	"Whole Period": ("'-'", "Period", "Data", None),
 }
 # A repeat complaint: the same customer complained of the same type in the 365 days before.
 # LAG() over one sorted pass finds each complaint's predecessor, earlier complaints included.

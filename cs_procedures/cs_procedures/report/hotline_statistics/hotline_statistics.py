@@ -19,6 +19,7 @@ from cs_procedures.procedures import calls as rules
 WHEN = "coalesce(c.start_time, c.creation)"
 GROUPS = {
 	"Day": (f"date({WHEN})", "Day", "Date", None),
+	"Month": (f"date_format({WHEN}, '%%Y-%%m')", "Month", "Data", None),
 	"Hour of Day": (f"lpad(hour({WHEN}), 2, '0')", "Hour of Day", "Data", None),
 	"Agent": ("c.cs_answered_by", "Agent", "Link", "User"),
 	"Call About": ("c.cs_call_purpose", "Call About", "Data", None),

@@ -1,0 +1,5 @@
+from cs_procedures import guards
+
+
+class CSManagementReviewFigure(guards.ProcedureRow):
+	pass

@@ -1,0 +1,5 @@
+from cs_procedures import guards
+
+
+class CSManagementReviewOpenItem(guards.ProcedureRow):
+	pass
