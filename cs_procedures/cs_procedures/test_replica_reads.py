@@ -36,6 +36,7 @@ from cs_procedures.testing import (
 
 CUSTOMER = "_CS Replica Customer"
 OFFICER = "replica.officer@example.com"
+MANAGER = "replica.manager@example.com"
 PORTAL_USER = "replica.portal@example.com"
 QUALITY = "CS Replica Quality"
 READER = "_cs_replica_reader"  # the MariaDB user of the "replica": SELECT only
@@ -75,7 +76,7 @@ def prepare(fixtures):
 
 FIXTURES = Fixtures(
 	departments=[QUALITY],
-	users={OFFICER: ["CS Officer"]},
+	users={OFFICER: ["CS Officer"], MANAGER: ["CS Manager"]},
 	portal_users={PORTAL_USER: CUSTOMER},
 	customers=[CUSTOMER],
 	settings=lambda f: {
@@ -101,6 +102,7 @@ CALLS = {
 		OFFICER,
 		lambda: {"delivery_note": RECORDS["delivery"]},
 	),
+	"cs_procedures.figures.print_month": (MANAGER, lambda: {"month": add_months(nowdate(), -1)}),
 	"cs_procedures.history.dry_run_report": (
 		"Administrator",
 		lambda: {"data_import": RECORDS["data_import"]},
@@ -252,6 +254,7 @@ class TestReadsOnAReplica(FrappeTestCase):
 			"year": year,
 			"salesperson": "Administrator",
 			"campaign": RECORDS["campaign"],
+			"month": add_months(nowdate(), -1),
 		}
 		for report in sorted(reports):
 			with self.subTest(report=report):
