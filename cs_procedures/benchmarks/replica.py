@@ -278,6 +278,7 @@ def print_report_times():
 		"year": today.year,
 		"salesperson": "Administrator",
 		"campaign": frappe.db.get_value("Satisfaction Survey Campaign", {}, "name"),
+		"month": today.replace(day=1),
 	}
 	reports = frappe.get_all(
 		"Report", filters={"module": "CS Procedures", "report_type": "Script Report"}, pluck="name"
