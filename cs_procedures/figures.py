@@ -242,6 +242,7 @@ def check_access() -> None:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # the monthly summary printed from the report: read on a replica if the site has one
 def print_month(month: str) -> str:
 	check_access()
 	return render_month(month_figures(getdate(month)))

@@ -259,6 +259,7 @@ def summary(report: dict) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # the import and its last dry run (kept in Redis), read on a replica if any
 def dry_run_report(data_import: str) -> dict:
 	"""For the Data Import form: whether its doctype is a procedure's (the dry run applies), whether
 	the user brings history in, and the last dry run of its current file (counts, refused rows)."""

@@ -21,6 +21,16 @@ def as_user(user: str):
 		frappe.set_user("Administrator")
 
 
+def end_of_request() -> None:
+	"""What the end of a request does to the replica connection of `frappe.read_only()`: Frappe keeps the
+	closed replica connection on frappe.local until the request ends, and a later read-only call of the
+	same request stays on the primary. Tests and benchmarks call many read paths in one process: each
+	starts as a request of its own."""
+	for attribute in ("replica_db", "primary_db"):
+		if hasattr(frappe.local, attribute):
+			delattr(frappe.local, attribute)
+
+
 TEST_OUTGOING_ACCOUNT = "_CS Test Outgoing"
 
 

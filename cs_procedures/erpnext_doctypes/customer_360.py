@@ -29,6 +29,7 @@ def _has_fields(doctype: str, *fields: str) -> bool:
 	return all(meta.has_field(field) for field in fields)
 
 
+@frappe.read_only()  # also from the Customer form's onload: on a site with a read replica, read there
 def summary(customer: str) -> dict:
 	"""The values of the Customer 360 of `customer`, each only where the user may read its doctype."""
 	values = frappe.db.get_value(
@@ -241,6 +242,7 @@ def load(customer, method=None):
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def customer_360(customer: str) -> dict:
 	"""The Customer 360 values and HTML, for a user who may read the customer."""
 	frappe.has_permission("Customer", "read", customer, throw=True)

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from cs_procedures import portal
 from cs_procedures.cs_procedures.doctype.customer_complaint import portal_views
 from cs_procedures.procedures import portal as rules
 from cs_procedures.www.complaints.index import portal_page
@@ -17,7 +18,12 @@ PROPERTY_GONE = ("Returned", "Consumed", "Disposed")  # no longer held by the co
 
 def get_context(context):
 	portal_page(context, _("Customer Service"), "/service")
-	customers = context.customers
+	return service_context(context)
+
+
+@frappe.read_only()  # on a site with a read replica, the page reads from it
+def service_context(context):
+	customers = context.customers = portal.portal_customers()
 	if not customers:
 		return context
 	complaints = portal_views.complaint_rows(customers)

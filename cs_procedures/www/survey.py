@@ -34,6 +34,11 @@ def get_context(context):
 	if not token and frappe.session.user == "Guest":
 		frappe.local.flags.redirect_location = "/login?redirect-to=/survey"
 		raise frappe.Redirect(302)  # temporary: browsers must not cache it
+	return survey_context(context, token, name)
+
+
+@frappe.read_only()  # on a site with a read replica, the page reads from it (the answers go to the primary)
+def survey_context(context, token: str | None, name: str | None):
 	if not token and not name:
 		context.state = "list"
 		context.surveys = open_surveys_of_user()

@@ -4,6 +4,7 @@ the items they bought (the server checks them again: customer_complaint/portal_a
 import frappe
 from frappe import _
 
+from cs_procedures import portal
 from cs_procedures.cs_procedures.doctype.customer_complaint import portal_api, portal_views
 from cs_procedures.procedures import portal as rules
 from cs_procedures.www.complaints.index import portal_page
@@ -13,6 +14,12 @@ no_cache = 1
 
 def get_context(context):
 	portal_page(context, _("File a Complaint"), "/complaints/new")
+	return new_complaint_context(context)
+
+
+@frappe.read_only()  # on a site with a read replica, the pickers are read from it
+def new_complaint_context(context):
+	context.customers = portal.portal_customers()
 	if not context.customers:
 		return context
 	context.customer_names = dict(

@@ -4,6 +4,7 @@ their answer to it (accept, or not and why: the complaint is reopened)."""
 import frappe
 from frappe import _
 
+from cs_procedures import portal
 from cs_procedures.cs_procedures.doctype.customer_complaint import portal_api, portal_views
 from cs_procedures.www.complaints.index import portal_page
 
@@ -12,6 +13,12 @@ no_cache = 1
 
 def get_context(context):
 	portal_page(context, _("Complaint"), "/complaints")
+	return complaint_context(context)
+
+
+@frappe.read_only()  # on a site with a read replica, the page reads from it
+def complaint_context(context):
+	context.customers = portal.portal_customers()
 	name = frappe.form_dict.get("name")
 	name = name if isinstance(name, str) else None
 	context.complaint = None

@@ -302,6 +302,7 @@ def make_credit_note(source_name: str, target_doc=None):
 
 
 @frappe.whitelist()
+@frappe.read_only()  # a replica may lag: the return is checked again on the primary when saved
 def returnable_lines(delivery_note: str) -> list[dict]:
 	"""The delivery note's lines that can still come back, to start a request from."""
 	frappe.get_doc("Delivery Note", delivery_note).check_permission("read")
