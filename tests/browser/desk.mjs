@@ -17,7 +17,8 @@ try {
 	const login = await page.request.post(`${base}/api/method/login`, { form: { usr: user, pwd: password } });
 	if (!login.ok()) throw new Error(`login failed: ${login.status()}`);
 	for (const spec of pages) {
-		const [name, target] = spec.split("=");
+		const split = spec.indexOf("="); // the first "=": a route may hold a query string
+		const [name, target] = [spec.slice(0, split), spec.slice(split + 1)];
 		const [route, anchor] = target.split("@");
 		await page.goto(`${base}${route}`, { waitUntil: "networkidle" });
 		await page.waitForTimeout(1500);
