@@ -10,11 +10,12 @@ and those reports always agree; only the visits against plan, which no report su
 from urllib.parse import quote
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 from frappe.utils import flt, formatdate, get_url, getdate, nowdate
 
 from cs_procedures import jobs, notifications, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
+from cs_procedures.cs_procedures.report.columns import escape_text
 from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
 from cs_procedures.cs_procedures.report.hotline_statistics import hotline_statistics
 from cs_procedures.cs_procedures.report.repair_statistics import repair_statistics
@@ -23,18 +24,17 @@ from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import (
 	satisfaction_survey_statistics,
 )
 from cs_procedures.procedures import figures as rules
+from cs_procedures.procedures import visits as visit_rules
 from cs_procedures.procedures.calls import share
 
 REPORT = "CS Monthly Figures"
 TEMPLATE = "cs_procedures/templates/includes/cs_monthly_figures.html"
 CHART_MONTHS = 12  # the chart: complaints of the month and of the eleven before it
-# the Satisfaction Survey Statistics summary, in its order
-SATISFACTION_KEYS = ("invited", "response_rate", "valid", "average_satisfaction", "trend")
 
 
 def month_figures(month) -> dict:
 	"""The figures of the month of `month` (any day of it): {"month", "from_date", "to_date",
-	"sections": [{"key", "title", "figures": [{"key", "label", "value", "fieldtype"}]}], "chart"}."""
+	"sections": [{"key", "title", "figures": [figure(…), …]}], "chart"}."""
 	start = rules.month_start(getdate(month))
 	period = {"from_date": start, "to_date": rules.month_end(start)}
 	# Complaint Statistics by month over the chart's twelve months: the month's row and the chart at once
@@ -46,24 +46,50 @@ def month_figures(month) -> dict:
 		}
 	)
 	row = next((row for row in by_month[1] if row.grp == rules.month_key(start)), frappe._dict())
-	sections = (
-		("complaints", _("Complaints"), complaint_figures(period, row)),
-		("satisfaction", _("Satisfaction"), satisfaction_figures(period)),
-		("returns", _("Returns and Exchanges"), return_figures(period)),
-		("repairs", _("Repairs"), repair_figures(period)),
-		("visits", _("Customer Visits"), visit_figures(period)),
-		("calls", _("Hotline"), call_figures(period)),
-	)
 	return {
 		"month": rules.month_key(start),
 		**period,
-		"sections": [{"key": key, "title": title, "figures": rows} for key, title, rows in sections],
+		"sections": sections(period, row),
 		"chart": by_month[3],
 	}
 
 
-def figure(key: str, label: str, value, fieldtype: str = "Int") -> dict:
-	return {"key": key, "label": label, "value": value, "fieldtype": fieldtype}
+def period_figures(from_date, to_date) -> dict:
+	"""The same figures over any period, both days included (the management review input's)."""
+	period = {"from_date": getdate(from_date), "to_date": getdate(to_date)}
+	rows = complaint_statistics.execute({**period, "group_by": "Whole Period"})[1]
+	return {**period, "sections": sections(period, rows[0] if rows else frappe._dict())}
+
+
+def sections(period: dict, complaints: dict) -> list[dict]:
+	"""The sections of a period's figures; `complaints` is its row of Complaint Statistics."""
+	return [
+		{"key": key, "title": title, "figures": rows}
+		for key, title, rows in (
+			("complaints", _("Complaints"), complaint_figures(period, complaints)),
+			("satisfaction", _("Satisfaction"), satisfaction_figures(period)),
+			("returns", _("Returns and Exchanges"), return_figures(period)),
+			("repairs", _("Repairs"), repair_figures(period)),
+			("visits", _("Customer Visits"), visit_figures(period)),
+			("calls", _("Hotline"), call_figures(period)),
+		)
+	]
+
+
+def figure(key: str, name, value, fieldtype: str = "Int", detail=None, reference=None) -> dict:
+	"""One figure. `name` is `_lt("…")`: a record keeping the figure (the management review input) stores
+	its English words, a page shows them in the user's language; `detail` stored words of its own (a
+	cause class); `reference` the (doctype, name) of the record it is about."""
+	label = str(name) if detail is None else f"{name}: {_(detail)}"
+	return {
+		"key": key,
+		"name": name.msg,
+		"label": label,
+		"value": value,
+		"fieldtype": fieldtype,
+		"detail": detail,
+		"reference": reference,
+	}
 
 
 def plain(text):
@@ -71,33 +97,44 @@ def plain(text):
 	return text.replace("&lt;", "<").replace("&gt;", ">") if isinstance(text, str) else text
 
 
-def complaint_figures(period: dict, month: dict) -> list[dict]:
-	"""The month's row of Complaint Statistics by month, and the month's complaints by cause class
-	(002 ch6 §10)."""
+def complaint_figures(period: dict, row: dict) -> list[dict]:
+	"""The period's row of Complaint Statistics, and its complaints by cause class (002 ch6 §10)."""
 	figures = [
-		figure("complaints", _("Complaints"), int(month.get("complaints") or 0)),
-		figure("closed", _("Closed"), int(month.get("closed") or 0)),
-		figure("sheet_on_time_pct", _("Sheet Issued On Time %"), month.get("sheet_on_time_pct"), "Percent"),
+		figure("complaints", _lt("Complaints Received"), int(row.get("complaints") or 0)),
+		figure("closed", _lt("Complaints Closed"), int(row.get("closed") or 0)),
+		figure(
+			"sheet_on_time_pct", _lt("On-time Complaint Sheet %"), row.get("sheet_on_time_pct"), "Percent"
+		),
 		figure(
 			"countermeasure_on_time_pct",
-			_("Countermeasure On Time %"),
-			month.get("countermeasure_on_time_pct"),
+			_lt("On-time Countermeasure %"),
+			row.get("countermeasure_on_time_pct"),
 			"Percent",
 		),
-		figure("mean_hours_to_close", _("Mean Hours to Close"), month.get("mean_hours_to_close"), "Float"),
-		figure("loss_amount", _("Loss Amount"), flt(month.get("loss_amount")), "Currency"),
-		figure("claimed_amount", _("Claimed Amount"), flt(month.get("claimed_amount")), "Currency"),
-		figure("repeat_complaints", _("Repeat Complaints"), int(month.get("repeat_complaints") or 0)),
-		figure("reopened", _("Reopened by Customer"), int(month.get("reopened") or 0)),
+		figure(
+			"mean_hours_to_close",
+			_lt("Mean Hours to Close a Complaint"),
+			row.get("mean_hours_to_close"),
+			"Float",
+		),
+		figure("loss_amount", _lt("Complaint Loss"), flt(row.get("loss_amount")), "Currency"),
+		figure("claimed_amount", _lt("Amount Claimed"), flt(row.get("claimed_amount")), "Currency"),
+		figure("repeat_complaints", _lt("Repeat Complaints"), int(row.get("repeat_complaints") or 0)),
+		figure("reopened", _lt("Reopened by Customer"), int(row.get("reopened") or 0)),
 	]
+	# the report shows each cause translated and escaped: the stored option found back, for the record
+	options = frappe.get_meta("Customer Complaint").get_field("cause_class").options.split("\n")
+	stored = {escape_text(_(option)): option for option in options if option}
 	for row in complaint_statistics.execute({**period, "group_by": "Cause"})[1]:
-		cause = plain(row.grp) or _("Not Set")
-		figures.append(figure(f"cause:{cause}", _("Cause: {0}").format(cause), int(row.complaints)))
+		cause = stored.get(row.grp) or plain(row.grp) or "Not Set"
+		figures.append(
+			figure(f"cause:{cause}", _lt("Complaints by Cause"), int(row.complaints), detail=cause)
+		)
 	return figures
 
 
 def latest_campaign(to_date):
-	"""The last closed satisfaction campaign sent by the end of the month."""
+	"""The last closed satisfaction campaign sent by the end of the period."""
 	names = frappe.get_all(
 		"Satisfaction Survey Campaign",
 		filters={"status": "Closed", "send_date": ("<=", to_date)},
@@ -112,77 +149,98 @@ def satisfaction_figures(period: dict) -> list[dict]:
 	"""The latest campaign's summary as Satisfaction Survey Statistics shows it, with its trend."""
 	campaign = latest_campaign(period["to_date"])
 	if not campaign:
-		return [figure("campaign", _("Latest Campaign"), None, "Data")]
-	summary = satisfaction_survey_statistics.summary(campaign)
+		return [figure("campaign", _lt("Latest Survey Campaign"), None, "Data")]
+	invited, rate, _valid, average, trend = (
+		item["value"] for item in satisfaction_survey_statistics.summary(campaign)
+	)
 	return [
-		figure("campaign", _("Latest Campaign"), campaign.name, "Data"),
-		figure("send_date", _("Sent On"), campaign.send_date, "Date"),
-		*(
-			figure(key, item["label"], None if item["value"] == "—" else item["value"], item["datatype"])
-			for key, item in zip(SATISFACTION_KEYS, summary, strict=True)
+		figure(
+			"campaign",
+			_lt("Latest Survey Campaign"),
+			campaign.name,
+			"Data",
+			reference=("Satisfaction Survey Campaign", campaign.name),
+		),
+		figure("send_date", _lt("Sent On"), campaign.send_date, "Date"),
+		figure("invited", _lt("Customers Invited"), invited),
+		figure("response_rate", _lt("Survey Response Rate %"), rate, "Percent"),
+		figure(
+			"valid", _lt("Valid (Response Rate above 70 %)"), "Yes" if campaign.is_valid else "No", "Data"
+		),
+		figure("average_satisfaction", _lt("Satisfaction of the Latest Campaign"), average, "Float"),
+		figure(
+			"trend",
+			_lt("Change Against Previous Valid Campaign"),
+			None if trend == "—" else trend,
+			"Float",
 		),
 	]
 
 
 def return_figures(period: dict) -> list[dict]:
-	"""Return and Exchange Summary: the real returns of the month, their goods and amount."""
+	"""Return and Exchange Summary: the real returns of the period, their goods and amount."""
 	lines = return_and_exchange_summary.execute(dict(period))[1]
 	return [
-		figure("returns", _("Returns"), len({(line.document_type, line.document) for line in lines})),
-		figure("return_lines", _("Returned Lines"), len(lines)),
-		figure("qty", _("Qty Returned"), flt(sum(flt(line.qty) for line in lines), 3), "Float"),
-		figure("amount", _("Amount Returned"), flt(sum(flt(line.amount) for line in lines)), "Currency"),
+		figure("returns", _lt("Returns"), len({(line.document_type, line.document) for line in lines})),
+		figure("return_lines", _lt("Returned Lines"), len(lines)),
+		figure("qty", _lt("Returned Qty"), flt(sum(flt(line.qty) for line in lines), 3), "Float"),
+		figure("amount", _lt("Returned Amount"), flt(sum(flt(line.amount) for line in lines)), "Currency"),
 	]
 
 
 def repair_figures(period: dict) -> list[dict]:
-	"""Repair Statistics: the warranty claims reported in the month, by fault category summed up."""
+	"""Repair Statistics: the warranty claims reported in the period, by fault category summed up."""
 	rows = repair_statistics.execute({**period, "group_by": "Fault Category"})[1]
 	total = lambda field: sum(flt(row.get(field)) for row in rows)  # noqa: E731
 	return [
-		figure("claims", _("Warranty Claims"), int(total("claims"))),
-		figure("closed", _("Closed"), int(total("closed"))),
-		figure("repair_cost", _("Repair Cost"), total("repair_cost"), "Currency"),
-		figure("parts_cost", _("Parts Cost"), total("parts_cost"), "Currency"),
+		figure("claims", _lt("Repairs"), int(total("claims"))),
+		figure("closed", _lt("Repairs Closed"), int(total("closed"))),
+		figure("repair_cost", _lt("Repair Cost"), total("repair_cost"), "Currency"),
+		figure("parts_cost", _lt("Parts Cost"), total("parts_cost"), "Currency"),
 	]
 
 
 def visit_figures(period: dict) -> list[dict]:
-	"""The visits of the approved plans due in the month against the visits recorded (submitted)."""
-	planned = frappe.db.sql(
-		"""select count(*) from `tabCustomer Visit Plan Item` i
+	"""The visits of the approved plans due in the period, of them those made (a submitted visit of the
+	plan to the customer, on any day), and the visits recorded in the period, on a plan or outside it."""
+	plan = frappe.db.sql(
+		"""select count(*) as planned,
+			coalesce(sum(exists(select 1 from `tabCustomer Visit` v where v.docstatus = 1
+				and v.visit_plan = p.name and v.customer = i.customer)), 0) as made
+		from `tabCustomer Visit Plan Item` i
 		join `tabCustomer Visit Plan` p on p.name = i.parent and i.parenttype = 'Customer Visit Plan'
-		where p.docstatus = 1 and i.visit_date between %(from_date)s and %(to_date)s""",
-		period,
-	)[0][0]
-	made, on_plan = frappe.db.sql(
-		"""select count(*), coalesce(sum(unplanned = 0 and coalesce(visit_plan, '') != ''), 0)
-		from `tabCustomer Visit`
+		where p.workflow_state = %(approved)s and i.visit_date between %(from_date)s and %(to_date)s""",
+		{**period, "approved": visit_rules.APPROVED},
+		as_dict=True,
+	)[0]
+	made, outside = frappe.db.sql(
+		"""select count(*), coalesce(sum(unplanned), 0) from `tabCustomer Visit`
 		where docstatus = 1 and visit_date between %(from_date)s and %(to_date)s""",
 		period,
 	)[0]
+	planned, done = int(plan.planned), int(plan.made)
 	return [
-		figure("planned", _("Visits Planned"), int(planned)),
-		figure("made", _("Visits Made"), int(made)),
-		figure("on_plan", _("Visits Made on Plan"), int(on_plan)),
-		figure("outside_plan", _("Visits outside the Plan"), int(made - on_plan)),
-		figure("plan_done_pct", _("Plan Done %"), share(int(on_plan), int(planned)), "Percent"),
+		figure("planned", _lt("Planned Visits"), planned),
+		figure("plan_made", _lt("Planned Visits Made"), done),
+		figure("plan_done_pct", _lt("Planned Visits Made %"), share(done, planned), "Percent"),
+		figure("made", _lt("Visits Made"), int(made)),
+		figure("outside_plan", _lt("Visits outside a Plan"), int(outside)),
 	]
 
 
 def call_figures(period: dict) -> list[dict]:
-	"""Hotline Statistics of the month in one row."""
-	rows = hotline_statistics.execute({**period, "group_by": "Month"})[1]
-	month = rows[0] if rows else frappe._dict()
+	"""Hotline Statistics of the period in one row."""
+	rows = hotline_statistics.execute({**period, "group_by": "Whole Period"})[1]
+	row = rows[0] if rows else frappe._dict()
 	return [
-		figure("calls", _("Calls"), month.get("calls") or 0),
-		figure("incoming", _("Incoming"), month.get("incoming") or 0),
-		figure("outgoing", _("Outgoing"), month.get("outgoing") or 0),
-		figure("answered", _("Answered"), month.get("answered") or 0),
-		figure("answered_pct", _("Answered %"), month.get("answered_pct"), "Percent"),
-		figure("mean_wait", _("Mean Wait (Seconds)"), month.get("mean_wait"), "Float"),
-		figure("mean_talk", _("Mean Talking Time (Seconds)"), month.get("mean_talk"), "Float"),
-		figure("complaints", _("Complaints"), month.get("complaints") or 0),
+		figure("calls", _lt("Calls"), row.get("calls") or 0),
+		figure("incoming", _lt("Incoming Calls"), row.get("incoming") or 0),
+		figure("outgoing", _lt("Outgoing Calls"), row.get("outgoing") or 0),
+		figure("answered", _lt("Incoming Calls Answered"), row.get("answered") or 0),
+		figure("answered_pct", _lt("Incoming Calls Answered %"), row.get("answered_pct"), "Percent"),
+		figure("mean_wait", _lt("Mean Wait (Seconds)"), row.get("mean_wait"), "Float"),
+		figure("mean_talk", _lt("Mean Talking Time (Seconds)"), row.get("mean_talk"), "Float"),
+		figure("complaints", _lt("Complaints from Calls"), row.get("complaints") or 0),
 	]
 
 
@@ -192,7 +250,7 @@ def formatted(item: dict) -> str:
 	if item["value"] is None:
 		return "—"
 	if item["fieldtype"] == "Data":
-		return str(item["value"])
+		return _(str(item["value"]))  # a campaign's name, or "Yes" / "No"
 	precision = 1 if item["fieldtype"] in ("Float", "Percent") else None
 	return str(frappe.format_value(item["value"], {"fieldtype": item["fieldtype"], "precision": precision}))
 

@@ -26,13 +26,13 @@ def record_files(folder: str):
 
 
 def python_strings():
-	"""Literal first arguments of _() in the app's Python."""
+	"""Literal first arguments of _() and _lt() (translated when shown) in the app's Python."""
 	for path in APP.rglob("*.py"):
 		for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
 			if (
 				isinstance(node, ast.Call)
 				and isinstance(node.func, ast.Name)
-				and node.func.id == "_"
+				and node.func.id in ("_", "_lt")
 				and node.args
 				and isinstance(node.args[0], ast.Constant)
 				and isinstance(node.args[0].value, str)

@@ -39,28 +39,30 @@ SECTIONS = (COMPLAINTS, SATISFACTION, AFTER_SALES, VISITS, CALLS, GOALS)
 
 
 class Measure(NamedTuple):
-	"""A figure a quality goal's objective can be measured by: its name (a figure of the period, and the
-	option of the objective's *Measured By*), its unit and the way it is better."""
+	"""A figure a quality goal's objective can be measured by: its name (the option of the objective's
+	*Measured By*), its unit, the way it is better, and the CS figure it reads (section, figure key of
+	`cs_procedures.figures`)."""
 
 	name: str
 	unit: str
 	better: str
+	figure: tuple[str, str]
 
 
 MEASURES = {
 	m.name: m
 	for m in (
-		Measure("On-time Complaint Sheet %", "%", HIGHER),
-		Measure("On-time Countermeasure %", "%", HIGHER),
-		Measure("Complaints Received", "", LOWER),
-		Measure("Mean Hours to Close a Complaint", "h", LOWER),
-		Measure("Complaint Loss", "", LOWER),
-		Measure("Repeat Complaints", "", LOWER),
-		Measure("Satisfaction of the Latest Campaign", "", HIGHER),
-		Measure("Returns", "", LOWER),
-		Measure("Repairs", "", LOWER),
-		Measure("Incoming Calls Answered %", "%", HIGHER),
-		Measure("Planned Visits Made %", "%", HIGHER),
+		Measure("On-time Complaint Sheet %", "%", HIGHER, ("complaints", "sheet_on_time_pct")),
+		Measure("On-time Countermeasure %", "%", HIGHER, ("complaints", "countermeasure_on_time_pct")),
+		Measure("Complaints Received", "", LOWER, ("complaints", "complaints")),
+		Measure("Mean Hours to Close a Complaint", "h", LOWER, ("complaints", "mean_hours_to_close")),
+		Measure("Complaint Loss", "", LOWER, ("complaints", "loss_amount")),
+		Measure("Repeat Complaints", "", LOWER, ("complaints", "repeat_complaints")),
+		Measure("Satisfaction of the Latest Campaign", "", HIGHER, ("satisfaction", "average_satisfaction")),
+		Measure("Returns", "", LOWER, ("returns", "returns")),
+		Measure("Repairs", "", LOWER, ("repairs", "claims")),
+		Measure("Incoming Calls Answered %", "%", HIGHER, ("calls", "answered_pct")),
+		Measure("Planned Visits Made %", "%", HIGHER, ("visits", "plan_done_pct")),
 	)
 }
 

@@ -273,7 +273,7 @@ class TestMonthlyFigures(EscapingAssertions, SiteTestCase):
 				result = response.json["message"]
 				rows = {(row["section"], row["figure"]): row["value"] for row in result["result"]}
 				self.assertEqual(
-					rows[("Complaints", "Complaints")], str(recount()["complaints"]["complaints"])
+					rows[("Complaints", "Complaints Received")], str(recount()["complaints"]["complaints"])
 				)
 				self.assertTrue(result["chart"]["data"]["labels"])
 				printed = self.as_http(user).post(

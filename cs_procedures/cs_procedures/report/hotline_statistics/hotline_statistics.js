@@ -4,7 +4,7 @@ frappe.query_reports["Hotline Statistics"] = {
 			fieldname: "group_by",
 			label: __("Group By"),
 			fieldtype: "Select",
-			options: ["Day", "Month", "Hour of Day", "Agent", "Call About"].map((value) => ({ value, label: __(value) })),
+			options: ["Day", "Month", "Hour of Day", "Agent", "Call About", "Whole Period"].map((value) => ({ value, label: __(value) })),
 			default: "Day",
 			reqd: 1,
 		},

@@ -23,6 +23,7 @@ GROUPS = {
 	"Hour of Day": (f"lpad(hour({WHEN}), 2, '0')", "Hour of Day", "Data", None),
 	"Agent": ("c.cs_answered_by", "Agent", "Link", "User"),
 	"Call About": ("c.cs_call_purpose", "Call About", "Data", None),
+	"Whole Period": ("'-'", "Period", "Data", None),
 }
 ANSWERED = "c.status in %(answered)s"
 
