@@ -21,6 +21,11 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 SURVEY_EMAIL_TEMPLATE = "Satisfaction Survey Invitation"
 IMPROVEMENT_REPLY_TEMPLATE = "Satisfaction Survey Improvement Reply"
 # Frappe creates these on every site (frappe/utils/install.py, install_basic_docs): shared, never removed
+# ERPNext's tables whose rows carry the app's fields (a measured quality goal's objective and its
+# review's measured row): written only through their record's save, like the app's own rows
+# (guards.ProcedureRow); hooks.py refuses their own doors (REST on the row, its delete)
+PLATFORM_ROWS = ("Quality Goal Objective", "Quality Review Objective")
+
 FRAPPE_STANDARD = {
 	"Workflow State": {"Pending", "Approved", "Rejected"},
 	"Workflow Action Master": {"Approve", "Reject", "Review"},

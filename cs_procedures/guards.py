@@ -255,6 +255,14 @@ class ProcedureRow(Document):
 READ_PERMISSIONS = ("read", "select", "print", "email", "export", "report")
 
 
+def refuse_platform_row_door(row, method=None) -> None:
+	"""`validate` and `on_trash` of an ERPNext table whose rows carry the app's fields
+	(`footprint.PLATFORM_ROWS`): they run only when the row is saved or deleted on its own, never when
+	its record is saved, so each is a side door (`PUT`/`POST`/`DELETE /api/resource/<row doctype>`)."""
+	if not row.flags.ignore_permissions:
+		refuse_row_door(row)
+
+
 def refuse_row_door(row) -> None:
 	parent = row.parenttype or _("its record")
 	refuse(

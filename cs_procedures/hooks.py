@@ -109,6 +109,13 @@ doc_events = {
 	# quality goals measured from the procedures' figures (erpnext_doctypes/quality_goals.py)
 	"Quality Goal": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.validate_goal"},
 	"Quality Review": {"validate": "cs_procedures.erpnext_doctypes.quality_goals.measure_review"},
+	**{
+		table: {
+			"validate": "cs_procedures.guards.refuse_platform_row_door",
+			"on_trash": "cs_procedures.guards.refuse_platform_row_door",
+		}
+		for table in footprint.PLATFORM_ROWS
+	},
 }
 
 # Each scheduled job lives beside the procedure it serves.

@@ -157,6 +157,18 @@ class TestMeasuredGoals(SiteTestCase):
 		self.assertRefused(http.put("Quality Review", name, {"reviews": planted}), "measured by the app")
 		kept = [r.as_dict(convert_dates_to_str=True) for r in review.reviews if r.name != row.name]
 		self.assertRefused(http.put("Quality Review", name, {"reviews": kept}), "measured by the app")
+		# the row's own doors: REST on the child table, set_value and delete name the row, not the review
+		objective = "Quality Review Objective"
+		self.assertRefused(
+			http.put(objective, row.name, {"cs_measured_value": 1, "status": "Passed"}), "only by saving"
+		)
+		self.assertRefused(
+			http.post(
+				"frappe.client.set_value",
+				{"doctype": objective, "name": row.name, "fieldname": "cs_measured_value", "value": 1},
+			)
+		)
+		self.assertRefused(http.delete(objective, row.name), "only by saving")
 		self.assertEqual(measured(frappe.get_doc("Quality Review", name))[COUNT], (4.0, "Failed"))
 		# the reviewer's own words on a row are theirs to write
 		rows = [dict(r.as_dict(convert_dates_to_str=True), review="<p>Too many</p>") for r in review.reviews]
