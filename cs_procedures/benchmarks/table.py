@@ -1,0 +1,82 @@
+"""The one table every benchmark reports into (issue 24 item 6).
+
+    bench --site S execute cs_procedures.benchmarks.table.run
+    bench --site S execute cs_procedures.benchmarks.table.run --kwargs "{'parts': ['statistics'], 'scale': 0.1}"
+
+Each part is a function `measure(scale) -> list[dict]` in its benchmark module, each dict made by
+`result()`: what was measured, at what size, its time, the goal it is held to (if any), its peak memory
+(if measured) and a short note. `run()` calls the parts in turn, prints the table headed by the
+machine's cores and MariaDB version, and returns the rows.
+"""
+
+import importlib
+import os
+import resource
+import time
+import tracemalloc
+from contextlib import contextmanager
+
+import frappe
+
+# part name -> module holding its measure(scale); run in this order
+PARTS = {
+	"statistics": "cs_procedures.benchmarks.complaints",
+	"sweep": "cs_procedures.benchmarks.complaints",
+	"portal": "cs_procedures.benchmarks.portal",
+	"grading": "cs_procedures.benchmarks.grading",
+	"invitations": "cs_procedures.benchmarks.surveys",
+}
+
+
+def result(work: str, size: str, seconds: float, goal: float | None = None, peak_mb=None, note: str = "") -> dict:
+	"""One line of the table; `goal` is the most seconds allowed, `peak_mb` the peak memory in MB."""
+	return {"work": work, "size": size, "seconds": seconds, "goal": goal, "peak_mb": peak_mb, "note": note}
+
+
+@contextmanager
+def peak_memory():
+	"""Yields a dict whose 'mb' is, on exit, the peak of Python allocations inside the block (tracemalloc)."""
+	measured = {"mb": None}
+	tracemalloc.start()
+	try:
+		yield measured
+	finally:
+		measured["mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+		tracemalloc.stop()
+
+
+def machine() -> str:
+	version = frappe.db.sql("select version()")[0][0]
+	maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+	return f"{os.cpu_count()} cores, MariaDB {version}, process peak RSS {maxrss:,.0f} MB"
+
+
+def verdict(row: dict) -> str:
+	if row["goal"] is None:
+		return ""
+	return "ok" if row["seconds"] <= row["goal"] else "OVER"
+
+
+def format_table(rows: list[dict]) -> str:
+	lines = [
+		f"{'work':<46}{'size':>22}{'seconds':>10}{'goal':>8}{'':>5}{'peak MB':>9}  note",
+	]
+	for row in rows:
+		goal = "" if row["goal"] is None else f"{row['goal']:g}"
+		peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:,.0f}"
+		lines.append(
+			f"{row['work']:<46}{row['size']:>22}{row['seconds']:>10.3f}{goal:>8}{verdict(row):>5}{peak:>9}  {row['note']}"
+		)
+	return "\n".join(lines)
+
+
+def run(parts=None, scale: float = 1.0):
+	frappe.only_for("System Manager")
+	started, rows = time.perf_counter(), []
+	for part in parts or PARTS:
+		module = importlib.import_module(PARTS[part])
+		rows.extend(getattr(module, f"measure_{part}", getattr(module, "measure", None))(scale))
+	print(machine())
+	print(format_table(rows))
+	print(f"(all parts in {time.perf_counter() - started:,.0f} s)")
+	return rows
