@@ -69,7 +69,11 @@ doc_events = {
 	"Customer": {
 		"onload": "cs_procedures.erpnext_doctypes.customer_360.load",
 		"validate": "cs_procedures.erpnext_doctypes.events.customer_validate",
+		"after_rename": "cs_procedures.complaint_summary.after_rename",
 	},
+	# ERPNext renames links in SQL: the complaint statistics summed per month follow the new name
+	"Item": {"after_rename": "cs_procedures.complaint_summary.after_rename"},
+	"Department": {"after_rename": "cs_procedures.complaint_summary.after_rename"},
 	"Sales Order": {
 		"before_submit": "cs_procedures.erpnext_doctypes.events.sales_order_before_submit",
 	},

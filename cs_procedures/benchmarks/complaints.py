@@ -17,6 +17,7 @@ from datetime import timedelta
 import frappe
 from frappe.utils import now_datetime
 
+from cs_procedures import complaint_summary
 from cs_procedures.cs_procedures.doctype.customer_complaint.scheduled import sweep_overdue_complaints
 from cs_procedures.cs_procedures.report.complaint_statistics import complaint_statistics
 from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
@@ -28,8 +29,14 @@ FIELDS = (
 	"customer_name", "channel", "received_on", "complaint_type", "urgency", "subject", "description",
 	"responsible_department", "workflow_state", "sheet_due_by", "sheet_issued_on", "countermeasure_due_by",
 	"countermeasure_approved_on", "closed_on", "deadline_stage", "next_deadline", "next_sweep_at",
-	"breach_level", "is_overdue", "loss_amount", "item_code",
+	"breach_level", "is_overdue", "loss_amount", "item_code", "cause_class", "stage_at_fault",
 )  # fmt: skip
+RESPONSIBILITY_FIELDS = (
+	"name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "parent", "parenttype",
+	"parentfield", "department", "share", "approved_on",
+)  # fmt: skip
+CAUSES = ("Serious", "Occasional", "Negligence", "Force Majeure", None)
+STAGES = ("Transport", "Processing", "Management", "Other", None)
 TYPES = ("Quality", "Quantity", "Delivery", "Service", "Coordination", "Other")
 
 
@@ -55,6 +62,7 @@ def run(total: int = 100_000, keep: int = 0):
 			as_dict=True,
 		)
 		print(f"sweep query plan: key={plan[0].get('key')} rows={plan[0].get('rows')}")
+		complaint_summary.rebuild()  # the seeded rows bypassed the complaints' controller
 		for label, report, filters in (
 			("statistics by month", complaint_statistics, {"group_by": "Month"}),
 			("statistics by customer", complaint_statistics, {"group_by": "Customer"}),
@@ -68,18 +76,107 @@ def run(total: int = 100_000, keep: int = 0):
 			cleanup()
 
 
+GROUPINGS = (
+	"Month",
+	"Complaint Type",
+	"Responsible Department",
+	"Customer",
+	"Item",
+	"Cause",
+	"Stage at Fault",
+	"Whole Period",
+)
+LEDGER_VIEWS = {
+	"open only": {"open_only": 1},
+	"overdue only": {"overdue_only": 1},
+	"one customer, a year": "customer",
+	"one month": "month",
+}
+
+
+def measure_statistics(scale: float = 1.0, sizes=(100_000, 1_000_000)) -> list[dict]:
+	"""Complaint Statistics in every grouping, over the whole archive and over the last twelve months
+	(the desk's default), and the ledger's views, at each size of `sizes` (times `scale`): median of
+	three runs each. The goal is half a second up to 100,000 complaints, two seconds up to 1,000,000."""
+	from cs_procedures.benchmarks.table import result
+
+	customers = frappe.get_all("Customer", pluck="name", limit=200) or frappe.throw(
+		"No customers in this site"
+	)
+	departments = frappe.get_all("Department", filters={"is_group": 0}, pluck="name", limit=8)
+	seeder = Seeder(customers, frappe.get_all("Item", pluck="name", limit=50) or [None], departments)
+	cleanup()
+	rows, seeded = [], 0
+	try:
+		for size in (int(size * scale) for size in sizes):
+			open_count = max((size - seeded) // 100, 1)
+			seeder.seed(open_count, closed=False)
+			seeder.seed(size - seeded - open_count, closed=True)
+			seeded = size
+			complaint_summary.rebuild()  # the seeded rows bypassed the complaints' controller
+			frappe.db.commit()
+			goal = 0.5 if size <= 100_000 else 2.0
+			rows.extend(statistics_rows(seeder, size, goal, result))
+	finally:
+		cleanup()
+	return rows
+
+
+def statistics_rows(seeder, size: int, goal: float, result) -> list[dict]:
+	year = {"from_date": (seeder.now - timedelta(days=365)).date(), "to_date": seeder.now.date()}
+	month = {
+		"from_date": (seeder.now - timedelta(days=45)).date(),
+		"to_date": (seeder.now - timedelta(days=15)).date(),
+	}
+	label = f"{size:,} complaints"
+	rows = []
+	for group_by in GROUPINGS:
+		for period, filters in (("all", {}), ("12 months", year)):
+			seconds, count = timed(complaint_statistics.execute, {**filters, "group_by": group_by})
+			rows.append(
+				result(
+					f"Complaint Statistics by {group_by}, {period}",
+					label,
+					seconds,
+					goal,
+					note=f"{count:,} rows",
+				)
+			)
+	for view, filters in LEDGER_VIEWS.items():
+		if filters == "customer":
+			filters = {**year, "customer": seeder.customers[-1]}
+		elif filters == "month":
+			filters = month
+		seconds, count = timed(complaint_tracking_ledger.execute, filters)
+		rows.append(
+			result(f"Complaint Tracking Ledger, {view}", label, seconds, goal, note=f"{count:,} rows")
+		)
+	return rows
+
+
+def timed(report, filters) -> tuple[float, int]:
+	"""Median seconds of three runs of `report(filters)`, and its number of rows."""
+	runs = []
+	for _ in range(3):
+		started = time.perf_counter()
+		data = report(dict(filters))[1]
+		runs.append(time.perf_counter() - started)
+	return statistics.median(runs), len(data)
+
+
 class Seeder:
 	"""Benchmark complaints written in bulk, the same every run (a seeded random generator)."""
 
-	def __init__(self, customers: list[str], items: list):
+	def __init__(self, customers: list[str], items: list, departments: list | None = None):
 		self.rng = random.Random(2026)
 		self.now = now_datetime()
 		self.customers, self.items = customers, items
+		self.departments = departments or []  # closed complaints name one or two of them on the sheet
 		self.serial = iter(range(1, 10**9))
 
 	def seed(self, count: int, closed: bool):
 		rng, now = self.rng, self.now
-		rows = []
+		rows, parts = [], []
 		for _ in range(count):
 			received = now - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600))
 			issued = received + timedelta(hours=rng.choice((0.5, 1, 1.5, 2.5)))
@@ -95,9 +192,26 @@ class Seeder:
 					issued + timedelta(days=rng.randint(1, 20)) if closed else None,
 					None if closed else "Countermeasure", None if closed else due, None if closed else due,
 					0, 0, rng.randint(0, 3000) if closed else 0, rng.choice(self.items),
+					rng.choice(CAUSES) if closed else None, rng.choice(STAGES) if closed else None,
 				)
 			)  # fmt: skip
+			if closed and self.departments:
+				parts.extend(self.responsibilities(rows[-1][0], issued))
 		frappe.db.bulk_insert("Customer Complaint", FIELDS, rows, chunk_size=5000)
+		frappe.db.bulk_insert("Complaint Responsibility", RESPONSIBILITY_FIELDS, parts, chunk_size=5000)
+
+	def responsibilities(self, complaint: str, issued) -> list[tuple]:
+		"""One or two departments named on a closed complaint's sheet, each approving 1 to 6 hours on."""
+		rng, now = self.rng, self.now
+		named = rng.sample(self.departments, min(len(self.departments), rng.choice((1, 1, 2))))
+		return [
+			(
+				f"{complaint}-R{idx}", now, now, "Administrator", "Administrator", 1, idx, complaint,
+				"Customer Complaint", "responsibilities", department, round(100 / len(named), 1),
+				issued + timedelta(hours=rng.randint(1, 6)),
+			)
+			for idx, department in enumerate(named, 1)
+		]  # fmt: skip
 
 
 def breach(now, count: int):
@@ -133,9 +247,11 @@ def time_sweep(now, open_count: int):
 def cleanup():
 	for table, column in (
 		("tabCustomer Complaint", "name"),
+		("tabComplaint Responsibility", "parent"),
 		("tabComment", "reference_name"),
 		("tabToDo", "reference_name"),
 		("tabNotification Log", "document_name"),
 	):
 		frappe.db.sql(f"delete from `{table}` where `{column}` like %s", f"{PREFIX}%")
+	complaint_summary.rebuild()
 	frappe.db.commit()

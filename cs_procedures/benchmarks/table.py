@@ -28,7 +28,9 @@ PARTS = {
 }
 
 
-def result(work: str, size: str, seconds: float, goal: float | None = None, peak_mb=None, note: str = "") -> dict:
+def result(
+	work: str, size: str, seconds: float, goal: float | None = None, peak_mb=None, note: str = ""
+) -> dict:
 	"""One line of the table; `goal` is the most seconds allowed, `peak_mb` the peak memory in MB."""
 	return {"work": work, "size": size, "seconds": seconds, "goal": goal, "peak_mb": peak_mb, "note": note}
 
@@ -70,12 +72,15 @@ def format_table(rows: list[dict]) -> str:
 	return "\n".join(lines)
 
 
-def run(parts=None, scale: float = 1.0):
+def run(parts=None, scale: float = 1.0, options: dict | None = None):
+	"""`options` are passed to every part's measure function as keyword arguments (e.g. sizes)."""
 	frappe.only_for("System Manager")
 	started, rows = time.perf_counter(), []
 	for part in parts or PARTS:
 		module = importlib.import_module(PARTS[part])
-		rows.extend(getattr(module, f"measure_{part}", getattr(module, "measure", None))(scale))
+		rows.extend(
+			getattr(module, f"measure_{part}", getattr(module, "measure", None))(scale, **(options or {}))
+		)
 	print(machine())
 	print(format_table(rows))
 	print(f"(all parts in {time.perf_counter() - started:,.0f} s)")

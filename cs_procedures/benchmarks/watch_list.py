@@ -18,7 +18,7 @@ import time
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from cs_procedures import bulk
+from cs_procedures import bulk, complaint_summary
 from cs_procedures.benchmarks import long_tail, seed_customers
 from cs_procedures.benchmarks.grading import Counter
 from cs_procedures.cs_procedures.report.customer_watch_list import customer_watch_list
@@ -151,6 +151,7 @@ def cleanup(snapshot: dict | None = None):
 	frappe.db.sql("delete from `tabSales Invoice` where name like %s", f"{PREFIX}SI-%")
 	frappe.db.sql("delete from `tabDelivery Note` where name like %s", f"{PREFIX}DN-%")
 	frappe.db.sql("delete from `tabCustomer Complaint` where name like %s", f"{PREFIX}CC-%")
+	complaint_summary.rebuild()
 	frappe.db.sql("delete from `tabCustomer` where name like %s", f"{PREFIX}CUST-%")
 	if snapshot:
 		bulk.set_values("Customer", snapshot)

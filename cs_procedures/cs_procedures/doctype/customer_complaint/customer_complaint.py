@@ -5,7 +5,7 @@ from frappe.model.mapper import get_mapped_doc
 from frappe.model.workflow import apply_workflow
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
-from cs_procedures import guards, people
+from cs_procedures import complaint_summary, guards, people
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import get_settings
 from cs_procedures.cs_procedures.doctype.customer_complaint import workflow
 from cs_procedures.cs_procedures.doctype.customer_complaint.customer_answer import apply_customer_answer
@@ -17,6 +17,7 @@ from cs_procedures.procedures import complaint as rules
 class CustomerComplaint(guards.ProcedureDocument):
 	EDITABLE_IN = rules.EDITABLE_IN
 	NOT_IN_FUTURE = ("received_on",)
+	KEPT_BY_SERVER = ("is_repeat",)  # complaint_summary.py
 
 	def before_insert(self):
 		if self.contact_email and not self.customer:
@@ -103,6 +104,7 @@ class CustomerComplaint(guards.ProcedureDocument):
 		guards.keep_after_first_state(
 			self, rules.RECEIVED, _("a complaint that has left Received is dismissed with Not Accept.")
 		)
+		complaint_summary.before_write(self)  # a submitted one (deleted by force) leaves the summary
 
 	@frappe.whitelist()
 	def approve_part(self):
@@ -189,6 +191,18 @@ class CustomerComplaint(guards.ProcedureDocument):
 	def on_update(self):
 		if self.has_value_changed("workflow_state"):
 			workflow.assign_for_state(self)
+
+	# the statistics summed per month follow every write (complaint_summary.py), history included
+	def db_update(self):
+		complaint_summary.before_write(self)
+		super().db_update()
+
+	def run_post_save_methods(self):
+		complaint_summary.after_write(self)
+		super().run_post_save_methods()
+
+	def after_delete(self):
+		complaint_summary.after_delete(self)
 
 	def fill_from_sender(self):
 		contact = get_contact_name(self.contact_email)
@@ -310,3 +324,5 @@ def make_complaint_from(source_name: str, target_doc=None):
 def on_doctype_update():
 	# repeat-complaint look-ups in Complaint Statistics: same customer and type, earlier dates
 	frappe.db.add_index("Customer Complaint", ["customer", "complaint_type", "received_on"])
+	# Complaint Statistics reads the open complaints and the edges of a period live (complaint_summary.py)
+	frappe.db.add_index("Customer Complaint", ["docstatus", "received_on"])

@@ -2,8 +2,8 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
 
+from cs_procedures.complaint_summary import DIMENSIONS, TABLE, grouped_sql
 from cs_procedures.cs_procedures.report.columns import (
 	bar_chart,
 	declared,
@@ -12,93 +12,94 @@ from cs_procedures.cs_procedures.report.columns import (
 	group_of,
 )
 from cs_procedures.cs_procedures.report.complaint_filters import (
-	COUNTERMEASURE_COUNTED,
-	COUNTERMEASURE_ON_TIME,
-	IMPORTED,
-	IMPORTED_WITHOUT_STAMPS,
-	PART_COUNTED,
-	PART_ON_TIME,
-	SHEET_COUNTED,
-	SHEET_ON_TIME,
 	history_columns,
 	history_message,
 	where_clause,
 )
+from cs_procedures.procedures import statistics as rules
 
-# group_by filter value -> (SQL expression, column label, column type, link target)
+# group_by filter value -> (column label, column type, link target); each groups as complaint_summary.DIMENSIONS
+# (the cause: 002 ch6 §10 严重 / 偶发 / 疏忽 / 不可抗拒; the stage at fault: §13 运输 / 加工 / 管理 / 其他;
+# the whole period: one row, the management review input reads its figures from it)
 GROUPS = {
-	"Month": ("date_format(c.received_on, '%%Y-%%m')", "Month", "Data", None),
-	"Complaint Type": ("c.complaint_type", "Complaint Type", "Data", None),
-	"Responsible Department": ("d.department", "Responsible Department", "Link", "Department"),
-	"Customer": ("c.customer", "Customer", "Link", "Customer"),
-	"Item": ("c.item_code", "Item", "Link", "Item"),
-	# 002 ch6 §10 the cause (严重 / 偶发 / 疏忽 / 不可抗拒), §13 the stage at fault (运输 / 加工 / 管理 / 其他)
-	"Cause": ("c.cause_class", "Cause", "Data", None),
-	"Stage at Fault": ("c.stage_at_fault", "Stage at Fault", "Data", None),
-	# one row for the period (the management review input reads its figures from it)
-	"Whole Period": ("'-'", "Period", "Data", None),
+	"Month": ("Month", "Data", None),
+	"Complaint Type": ("Complaint Type", "Data", None),
+	"Responsible Department": ("Responsible Department", "Link", "Department"),
+	"Customer": ("Customer", "Link", "Customer"),
+	"Item": ("Item", "Link", "Item"),
+	"Cause": ("Cause", "Data", None),
+	"Stage at Fault": ("Stage at Fault", "Data", None),
+	"Whole Period": ("Period", "Data", None),
 }
-# A repeat complaint: the same customer complained of the same type in the 365 days before.
-# LAG() over one sorted pass finds each complaint's predecessor, earlier complaints included.
-PREVIOUS = """join (
-		select name, lag(received_on) over (partition by customer, complaint_type order by received_on) as previous_on
-		from `tabCustomer Complaint`
-		where docstatus < 2 {since}
-	) r on r.name = c.name"""
-# by department: each department named on a sheet has its share, its countermeasure on time by its own approval
-BY_DEPARTMENT = (
-	"""join `tabComplaint Responsibility` d on d.parent = c.name and d.parenttype = 'Customer Complaint'"""
-)
+MONTH = "date_format(c.received_on, '%%Y-%%m')"
+# filters the summary is kept for: a period alone (any other filter reads the complaints live)
+SUMMED_FILTERS = {"from_date", "to_date", "group_by"}
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	group_by = group_of(filters, GROUPS, "Month")
-	expression, label, fieldtype, options = GROUPS[group_by]
-	where, values = where_clause(filters)
-	since = "and received_on >= %(from_date)s - interval 365 day" if filters.from_date else ""
-	previous = PREVIOUS.format(since=since)
-	counted, on_time = COUNTERMEASURE_COUNTED, COUNTERMEASURE_ON_TIME
-	if group_by == "Responsible Department":
-		previous += "\n" + BY_DEPARTMENT
-		counted, on_time = PART_COUNTED, PART_ON_TIME
-	rows = frappe.db.sql(
-		f"""
-		select {expression} as grp,
-			count(*) as complaints,
-			sum(c.workflow_state = 'Closed') as closed,
-			100 * sum({SHEET_COUNTED} and {SHEET_ON_TIME}) / nullif(sum({SHEET_COUNTED}), 0) as sheet_on_time_pct,
-			100 * sum({counted} and {on_time}) / nullif(sum({counted}), 0) as countermeasure_on_time_pct,
-			avg(case when c.workflow_state = 'Closed'
-				then timestampdiff(minute, c.received_on, c.closed_on) / 60 end) as mean_hours_to_close,
-			sum(c.loss_amount) as loss_amount,
-			sum(c.claimed_amount) as claimed_amount,
-			coalesce(sum(r.previous_on >= c.received_on - interval 365 day), 0) as repeat_complaints,
-			coalesce(sum(c.reopen_count), 0) as reopened,
-			coalesce(sum({IMPORTED}), 0) as imported,
-			coalesce(sum({IMPORTED_WITHOUT_STAMPS}), 0) as imported_without_stamps
-		from `tabCustomer Complaint` c
-		{previous}
-		where {where}
-		group by grp
-		order by grp
-		""",
-		values,
-		as_dict=True,
-	)
-	for row in rows:
+	label, fieldtype, options = GROUPS[group_by]
+	groups = rules.combine(partial_sums(filters, group_by))
+	rows = []
+	for grp in sorted(groups, key=lambda value: (value != "", value.casefold())):
+		row = frappe._dict(grp=grp or None, **rules.figures(groups[grp]))
 		if group_by in ("Complaint Type", "Cause", "Stage at Fault") and row.grp:
 			row.grp = _(row.grp)
 		if fieldtype == "Data":  # a Link cell is built with innerText; its value must stay the name
 			row.grp = escape_text(row.grp)
-		for field in ("sheet_on_time_pct", "countermeasure_on_time_pct", "mean_hours_to_close"):
-			row[field] = None if row[field] is None else flt(row[field], 1)
+		rows.append(row)
 	return (
 		columns(label, fieldtype, options),
 		rows,
 		history_message(sum(row.imported_without_stamps for row in rows)),
 		chart(rows),
 	)
+
+
+def partial_sums(filters, group_by: str) -> list[dict]:
+	"""The period's partial sums by group: the months it covers whole from the summary (submitted
+	complaints), the rest (open complaints, the period's edges) read live; everything live when another
+	filter is set. A repeat is a complaint of the same customer and type within 365 days of an earlier
+	one (procedures/statistics.repeats, kept on each complaint as `is_repeat`)."""
+	where, values = where_clause(filters)
+	by_department = group_by == "Responsible Department"
+	expression = MONTH if group_by == "Month" else DIMENSIONS[group_by]
+	months = None
+	if not set(key for key, value in filters.items() if value) - SUMMED_FILTERS:
+		months = rules.whole_months(values.get("from_date"), values.get("to_date"))
+	if months is None:
+		return frappe.db.sql(grouped_sql(expression, where, by_department), values, as_dict=True)
+	first, after = months
+	values.update(first=first, after=after)
+	edges = " or ".join(
+		edge
+		for edge, bound in (("c.received_on < %(first)s", first), ("c.received_on >= %(after)s", after))
+		if bound is not None
+	)
+	parts = frappe.db.sql(
+		grouped_sql(expression, f"{where} and c.docstatus = 0", by_department), values, as_dict=True
+	)
+	if edges:
+		parts += frappe.db.sql(
+			grouped_sql(expression, f"{where} and c.docstatus = 1 and ({edges})", by_department),
+			values,
+			as_dict=True,
+		)
+	summed = "date_format(month, '%%Y-%%m')" if group_by == "Month" else "value"
+	dimension = "Whole Period" if group_by == "Month" else group_by
+	bounds = "".join(
+		clause
+		for clause, bound in ((" and month >= %(first)s", first), (" and month < %(after)s", after))
+		if bound is not None
+	)
+	sums = ", ".join(f"sum({field}) as {field}" for field in rules.SUMS)
+	parts += frappe.db.sql(
+		f"select {summed} as grp, {sums} from `{TABLE}` where dimension = %(dimension)s{bounds} group by grp",
+		{**values, "dimension": dimension},
+		as_dict=True,
+	)
+	return parts
 
 
 def columns(label, fieldtype, options):

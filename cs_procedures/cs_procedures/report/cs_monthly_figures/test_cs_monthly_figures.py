@@ -10,7 +10,7 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import flt
 
-from cs_procedures import figures, notifications
+from cs_procedures import complaint_summary, figures, notifications
 from cs_procedures.cs_procedures.print_format.test_escaping import EscapingAssertions, escaped, hostile
 from cs_procedures.cs_procedures.report.cs_monthly_figures import cs_monthly_figures as report
 from cs_procedures.erpnext_doctypes.test_calls import make_call, remove_test_calls
@@ -85,6 +85,7 @@ def prepare(fixtures):
 			set_stored_state(complaint, "Closed")
 			values.update(closed_on=closed_on, sheet_issued_on=received_on)
 		complaint.db_set(values, update_modified=False)
+	complaint_summary.resum([received_on for received_on, *_rest in COMPLAINTS])  # planted in SQL
 	for day, kind, status, wait, talk, purpose in CALLS:
 		make_call(
 			type=kind,

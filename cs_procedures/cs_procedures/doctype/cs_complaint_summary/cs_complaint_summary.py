@@ -1,0 +1,13 @@
+"""A month's submitted complaints summed for one value of one dimension (Complaint Statistics)."""
+
+import frappe
+
+from cs_procedures import guards
+
+
+class CSComplaintSummary(guards.ProcedureDocument):
+	"""Written only by cs_procedures/complaint_summary.py, in SQL, with the complaints it sums."""
+
+
+def on_doctype_update():
+	frappe.db.add_index("CS Complaint Summary", ["dimension", "month"])
