@@ -77,9 +77,13 @@ def response_columns() -> list[dict]:
 def translate_values(rows: list, fields: tuple[str, ...]) -> None:
 	"""Show Select values (stored in English) in the user's language, escaped like any Data cell: a
 	value written past the Select's validation (db_set, SQL) is shown untranslated."""
+	shown = {}  # each distinct value translated once
 	for row in rows:
 		for field in fields:
-			row[field] = escape_text(_(row[field])) if row[field] else None
+			value = row[field]
+			if value not in shown:
+				shown[value] = escape_text(_(value)) if value else None
+			row[field] = shown[value]
 
 
 def escape_text(value):
