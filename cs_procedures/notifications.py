@@ -15,7 +15,18 @@ import json
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
-from frappe.utils import escape_html, get_fullname, get_url_to_form, now, nowdate, sanitize_html, strip_html
+from frappe.email.email_body import get_email
+from frappe.utils import (
+	cstr,
+	escape_html,
+	get_fullname,
+	get_string_between,
+	get_url_to_form,
+	now,
+	nowdate,
+	sanitize_html,
+	strip_html,
+)
 
 from cs_procedures import bulk
 
@@ -339,10 +350,87 @@ class Outbox:
 				frappe.share.add_docshare(doctype, name, user, flags={"ignore_share_permission": True})
 
 
+def notice_message(subject: str, link: str, name: str) -> str:
+	"""The body of the e-mail `notify` sends about a document."""
+	return f"<p>{escape_html(subject)}</p><p><a href='{link}'>{escape_html(name)}</a></p>"
+
+
+class NoticeMail:
+	"""The e-mail `notify` sends about a document, built for many documents at the cost of one
+	rendering, as the survey invitations are: Frappe's e-mail layout with its inlined styles (several
+	milliseconds a message) is rendered once with marks where the title, subject, link and name go;
+	each message is that rendering with the document's values put in, made into the MIME message by
+	Frappe's own `get_email` as QueueBuilder does. A layout where a mark is not found verbatim is
+	rendered by Frappe for each message instead."""
+
+	TITLE, SUBJECT, NAME = "CsNoticeTitleMark", "CsNoticeSubjectMark", "CsNoticeNameMark"
+	LINK = "https://cs-notice-link.invalid/mark"
+
+	def __init__(self, doctype: str):
+		self.doctype = doctype
+		builder = QueueBuilder(
+			recipients=[],
+			subject=self.TITLE,
+			message=notice_message(self.SUBJECT, self.LINK, self.NAME),
+			reference_doctype=doctype,
+		)
+		self.account = builder.get_outgoing_email_account()
+		self.sender = builder.sender
+		self.queue_row = builder.as_dict(include_recipients=False)  # what every message shares
+		self.html = builder.email_html_content()
+		if not self.queue_row or not all(mark in self.html for mark in (self.SUBJECT, self.NAME, self.LINK)):
+			self.html = None
+
+	def build(self, recipients: list[str], subject: str, name: str) -> dict | None:
+		"""The Email Queue values of one message (None: Frappe refused its addresses)."""
+		link = get_url_to_form(self.doctype, name)
+		title = strip_html(subject)[:140]
+		builder = QueueBuilder(
+			recipients=recipients,
+			subject=title,
+			message=notice_message(subject, link, name),
+			reference_doctype=self.doctype,
+			reference_name=name,
+		)
+		builder._email_account = self.account
+		builder._unsubscribed_user_emails = []  # the caller left out the unsubscribed
+		if self.html is None:
+			return builder.as_dict(include_recipients=False)
+		html = (
+			self.html.replace(self.TITLE, escape_html(title))
+			.replace(self.SUBJECT, escape_html(subject))
+			.replace(self.NAME, escape_html(name))
+			.replace(self.LINK, escape_html(link))
+		)
+		try:
+			mail = get_email(
+				recipients=recipients,
+				sender=self.sender,
+				subject=title,
+				formatted=html,
+				text_content=builder.email_text_content(),
+				reply_to=None,
+				cc=[],
+				bcc=[],
+				email_account=self.account,
+			)
+			mail.set_message_id(None, False)
+			message = cstr(mail.as_string())
+		except frappe.InvalidEmailAddressError:
+			return builder.as_dict(include_recipients=False)  # which logs it, as frappe.sendmail does
+		return {
+			**self.queue_row,
+			"message": message,
+			"message_id": get_string_between("<", mail.msg_root["Message-Id"], ">"),
+			"sender": mail.sender,
+			"reference_name": name,
+		}
+
+
 def queue_emails(mails: list[tuple]) -> None:
-	"""Queue one e-mail per (users, subject, doctype, name), the one `notify` sends with `frappe.sendmail`,
-	written with a few multi-row statements: each message is built by Frappe's QueueBuilder (one Email
-	Account and one look-up of unsubscribed addresses for them all) but not inserted one by one."""
+	"""Queue the e-mail of `notify` for each (users, subject, doctype, name), as `frappe.sendmail` queues
+	it (one Email Queue for the users' addresses, less those unsubscribed), in a few multi-row
+	statements: the messages are built by `NoticeMail`, one look-up finds the unsubscribed for them all."""
 	users = sorted({user for recipients, *_rest in mails for user in recipients})
 	addresses = dict(frappe.db.sql("select name, email from `tabUser` where name in %s", [users]))
 	unsubscribed = {}
@@ -352,25 +440,16 @@ def queue_emails(mails: list[tuple]) -> None:
 		[sorted({address for address in addresses.values() if address}) or [""]],
 	):
 		unsubscribed.setdefault(None if everything else (doctype, name), set()).add(email)
-	accounts, stamp, me = {}, now(), frappe.session.user
+	builders, stamp, me = {}, now(), frappe.session.user
 	queues, recipient_rows = [], []
 	for recipients, subject, doctype, name in mails:
-		link = get_url_to_form(doctype, name)
-		builder = QueueBuilder(
-			recipients=[addresses[user] for user in recipients if addresses.get(user)],
-			subject=strip_html(subject)[:140],
-			message=f"<p>{escape_html(subject)}</p><p><a href='{link}'>{escape_html(name)}</a></p>",
-			reference_doctype=doctype,
-			reference_name=name,
-		)
-		if doctype not in accounts:
-			accounts[doctype] = builder.get_outgoing_email_account()
-		builder._email_account = accounts[doctype]
-		builder._unsubscribed_user_emails = list(
-			unsubscribed.get(None, set()) | unsubscribed.get((doctype, name), set())
-		)
-		final = builder.final_recipients()
-		data = final and builder.as_dict(include_recipients=False)
+		left_out = unsubscribed.get(None, set()) | unsubscribed.get((doctype, name), set())
+		final = sorted({addresses[user] for user in recipients if addresses.get(user)} - left_out)
+		if not final:
+			continue
+		if doctype not in builders:
+			builders[doctype] = NoticeMail(doctype)
+		data = builders[doctype].build(final, subject, name)
 		if not data:
 			continue
 		queue = frappe.new_doc("Email Queue")
