@@ -6,12 +6,29 @@ procedures must keep working there, so to-dos, in-app notifications and timeline
 depend on e-mail: e-mail is queued in the same transaction as the work (so it goes out only if
 that work is committed), and only when an outgoing account exists.
 
-Every assignment of the app goes through `assign`, every notification through `notify`.
+Every assignment of the app goes through `assign`, every notification through `notify`; a job that
+tells about many documents at once collects the same in an `Outbox` and writes them in bulk.
 """
+
+import json
 
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
-from frappe.utils import escape_html, get_url_to_form, nowdate, strip_html
+from frappe.email.doctype.email_queue.email_queue import QueueBuilder
+from frappe.email.email_body import get_email
+from frappe.utils import (
+	cstr,
+	escape_html,
+	get_fullname,
+	get_string_between,
+	get_url_to_form,
+	now,
+	nowdate,
+	sanitize_html,
+	strip_html,
+)
+
+from cs_procedures import bulk
 
 
 def can_email() -> bool:
@@ -146,3 +163,305 @@ def close_assignments(doc, users=None) -> None:
 		todo = frappe.get_doc("ToDo", name)
 		todo.status = "Closed"
 		todo.save(ignore_permissions=True)
+
+
+def sanitized(text: str) -> str:
+	"""A comment's content as Comment.validate stores it; a text without markup is stored as it is
+	(what the sanitizer gives back for it), without the sanitizer's cost."""
+	if (
+		isinstance(text, str)
+		and all(char.isprintable() or char in "\t\n" for char in text)
+		and not any(mark in text for mark in "<>&")
+	):
+		return text
+	return sanitize_html(text, always_sanitize=True)
+
+
+class Outbox:
+	"""What `notify`, `assign` and `Document.add_comment` write, collected for many documents and
+	written by `write` in a few multi-row statements, whatever the number of documents.
+
+	The rows are those the documents' inserts would write (Notification Log, ToDo with its "Assigned"
+	comment, `_assign` of the document and a share when the assignee cannot read it, Comment, Email
+	Queue with its recipients); of the doctypes' hooks, the bell's realtime update and its unseen mark
+	are done once per user. Each method returns the outbox, and `add` takes in another one."""
+
+	def __init__(self):
+		self.notices = []  # (users, subject, doctype, name, email)
+		self.assignments = []  # (users, description, doctype, name)
+		self.comments = []  # (comment type, text, doctype, name)
+
+	def notify(self, users, subject: str, doc, email: bool = True) -> "Outbox":
+		self.notices.append((set(users or ()), subject, doc.doctype, doc.name, email))
+		return self
+
+	def assign(self, doc, users, description: str) -> "Outbox":
+		self.assignments.append((set(users or ()), description, doc.doctype, doc.name))
+		return self
+
+	def comment(self, doc, text: str, comment_type: str = "Info") -> "Outbox":
+		self.comments.append((comment_type, text, doc.doctype, doc.name))
+		return self
+
+	def add(self, other: "Outbox") -> "Outbox":
+		self.notices += other.notices
+		self.assignments += other.assignments
+		self.comments += other.comments
+		return self
+
+	def write(self) -> None:
+		everyone = {user for users, *_rest in self.notices + self.assignments for user in users}
+		enabled = set(enabled_users(everyone))
+		notices = [
+			(enabled & users, subject, doctype, name, email)
+			for users, subject, doctype, name, email in self.notices
+		]
+		comments = [
+			{
+				"comment_type": kind,
+				"content": sanitized(text),
+				"reference_doctype": doctype,
+				"reference_name": name,
+			}
+			for kind, text, doctype, name in self.comments
+		]
+		todos = self.new_todos(enabled, notices, comments)
+		me = frappe.session.user
+		logs = [
+			{
+				"type": "Alert",  # Frappe never e-mails an Alert by itself; we do it below when we can
+				"for_user": user,
+				"from_user": me,
+				"document_type": doctype,
+				"document_name": name,
+				"subject": escape_html(subject),
+			}
+			for users, subject, doctype, name, _email in notices
+			for user in sorted(users)
+		]
+		bulk.insert_docs("Notification Log", logs)
+		bulk.insert_docs("ToDo", todos)
+		comments = [{"comment_email": me, **comment} for comment in comments]
+		for comment, name in zip(comments, bulk.insert_docs("Comment", comments), strict=True):
+			if comment["comment_type"] == "Assigned":  # the form's assignment list (Comment.notify_change)
+				frappe.publish_realtime(
+					"docinfo_update",
+					{
+						"doc": {**comment, "name": name, "owner": me},
+						"key": "assignment_logs",
+						"action": "add",
+					},
+					doctype=comment["reference_doctype"],
+					docname=comment["reference_name"],
+					after_commit=True,
+				)
+		self.after_todos(todos)
+		told = sorted({log["for_user"] for log in logs})
+		if told:  # Notification Log.after_insert, once per user
+			frappe.db.sql(
+				"update `tabNotification Settings` set seen = 0 where name in %(users)s", {"users": told}
+			)
+			for user in told:
+				frappe.publish_realtime("notification", after_commit=True, user=user)
+		mails = [
+			(sorted(users), subject, doctype, name)
+			for users, subject, doctype, name, email in notices
+			if email and users
+		]
+		if mails and can_email():
+			queue_emails(mails)
+
+	def new_todos(self, enabled: set, notices: list, comments: list) -> list[dict]:
+		"""The to-dos of the assignments (one open to-do per user and document, as `assign`), their
+		"Assigned" comments and the notices to the users newly assigned."""
+		if not self.assignments:
+			return []
+		open_todos = {
+			tuple(row)
+			for row in frappe.db.sql(
+				"""select reference_type, reference_name, allocated_to from `tabToDo`
+				where status = 'Open' and reference_name in %(names)s""",
+				{"names": sorted({name for *_rest, name in self.assignments})},
+			)
+		}
+		me, today, todos = frappe.session.user, nowdate(), []
+		for users, description, doctype, name in self.assignments:
+			assigned = [user for user in sorted(enabled & users) if (doctype, name, user) not in open_todos]
+			for user in assigned:
+				open_todos.add((doctype, name, user))
+				text = escape_html(description)
+				todos.append(
+					{
+						"allocated_to": user,
+						"reference_type": doctype,
+						"reference_name": name,
+						"description": text,
+						"priority": "Medium",
+						"status": "Open",
+						"date": today,
+						"assigned_by": me,
+						"assigned_by_full_name": get_fullname(me),
+					}
+				)
+				message = (
+					frappe._("{0} self assigned this task: {1}").format(get_fullname(me), text)
+					if me == user
+					else frappe._("{0} assigned {1}: {2}").format(get_fullname(me), get_fullname(user), text)
+				)  # as ToDo.validate words it
+				comments.append(
+					{
+						"comment_type": "Assigned",
+						"content": sanitized(message),
+						"reference_doctype": doctype,
+						"reference_name": name,
+					}
+				)
+			notices.append((set(assigned), description, doctype, name, True))
+		return todos
+
+	def after_todos(self, todos: list[dict]) -> None:
+		"""What ToDo.on_update and `assign` do after the insert: the documents' `_assign` lists the open
+		to-dos' users, and an assignee who cannot read the document gets it shared."""
+		if not todos:
+			return
+		by_doctype = {}
+		for todo in todos:
+			by_doctype.setdefault(todo["reference_type"], set()).add(todo["reference_name"])
+		for doctype, names in by_doctype.items():
+			assigned = {name: [] for name in names}
+			for name, user in frappe.db.sql(
+				"""select reference_name, allocated_to from `tabToDo`
+				where reference_type = %(doctype)s and reference_name in %(names)s
+				and status not in ('Cancelled', 'Closed') and ifnull(allocated_to, '') != ''
+				order by modified desc, creation desc""",
+				{"doctype": doctype, "names": sorted(names)},
+			):
+				assigned[name].append(user)
+			bulk.set_values(
+				doctype,
+				{
+					name: {"_assign": json.dumps(users[::-1]) if users else ""}
+					for name, users in assigned.items()
+				},
+			)
+		for todo in todos:
+			doctype, name, user = todo["reference_type"], todo["reference_name"], todo["allocated_to"]
+			if not frappe.has_permission(doctype, "read", doc=name, user=user):
+				frappe.share.add_docshare(doctype, name, user, flags={"ignore_share_permission": True})
+
+
+def notice_message(subject: str, link: str, name: str) -> str:
+	"""The body of the e-mail `notify` sends about a document."""
+	return f"<p>{escape_html(subject)}</p><p><a href='{link}'>{escape_html(name)}</a></p>"
+
+
+class NoticeMail:
+	"""The e-mail `notify` sends about a document, built for many documents at the cost of one
+	rendering, as the survey invitations are: Frappe's e-mail layout with its inlined styles (several
+	milliseconds a message) is rendered once with marks where the title, subject, link and name go;
+	each message is that rendering with the document's values put in, made into the MIME message by
+	Frappe's own `get_email` as QueueBuilder does. A layout where a mark is not found verbatim is
+	rendered by Frappe for each message instead."""
+
+	TITLE, SUBJECT, NAME = "CsNoticeTitleMark", "CsNoticeSubjectMark", "CsNoticeNameMark"
+	LINK = "https://cs-notice-link.invalid/mark"
+
+	def __init__(self, doctype: str):
+		self.doctype = doctype
+		builder = QueueBuilder(
+			recipients=[],
+			subject=self.TITLE,
+			message=notice_message(self.SUBJECT, self.LINK, self.NAME),
+			reference_doctype=doctype,
+		)
+		self.account = builder.get_outgoing_email_account()
+		self.sender = builder.sender
+		self.queue_row = builder.as_dict(include_recipients=False)  # what every message shares
+		self.html = builder.email_html_content()
+		if not self.queue_row or not all(mark in self.html for mark in (self.SUBJECT, self.NAME, self.LINK)):
+			self.html = None
+
+	def build(self, recipients: list[str], subject: str, name: str) -> dict | None:
+		"""The Email Queue values of one message (None: Frappe refused its addresses)."""
+		link = get_url_to_form(self.doctype, name)
+		title = strip_html(subject)[:140]
+		builder = QueueBuilder(
+			recipients=recipients,
+			subject=title,
+			message=notice_message(subject, link, name),
+			reference_doctype=self.doctype,
+			reference_name=name,
+		)
+		builder._email_account = self.account
+		builder._unsubscribed_user_emails = []  # the caller left out the unsubscribed
+		if self.html is None:
+			return builder.as_dict(include_recipients=False)
+		html = (
+			self.html.replace(self.TITLE, escape_html(title))
+			.replace(self.SUBJECT, escape_html(subject))
+			.replace(self.NAME, escape_html(name))
+			.replace(self.LINK, escape_html(link))
+		)
+		try:
+			mail = get_email(
+				recipients=recipients,
+				sender=self.sender,
+				subject=title,
+				formatted=html,
+				text_content=builder.email_text_content(),
+				reply_to=None,
+				cc=[],
+				bcc=[],
+				email_account=self.account,
+			)
+			mail.set_message_id(None, False)
+			message = cstr(mail.as_string())
+		except frappe.InvalidEmailAddressError:
+			return builder.as_dict(include_recipients=False)  # which logs it, as frappe.sendmail does
+		return {
+			**self.queue_row,
+			"message": message,
+			"message_id": get_string_between("<", mail.msg_root["Message-Id"], ">"),
+			"sender": mail.sender,
+			"reference_name": name,
+		}
+
+
+def queue_emails(mails: list[tuple]) -> None:
+	"""Queue the e-mail of `notify` for each (users, subject, doctype, name), as `frappe.sendmail` queues
+	it (one Email Queue for the users' addresses, less those unsubscribed), in a few multi-row
+	statements: the messages are built by `NoticeMail`, one look-up finds the unsubscribed for them all."""
+	users = sorted({user for recipients, *_rest in mails for user in recipients})
+	addresses = dict(frappe.db.sql("select name, email from `tabUser` where name in %s", [users]))
+	unsubscribed = {}
+	for email, doctype, name, everything in frappe.db.sql(
+		"""select email, reference_doctype, reference_name, global_unsubscribe from `tabEmail Unsubscribe`
+		where email in %s""",
+		[sorted({address for address in addresses.values() if address}) or [""]],
+	):
+		unsubscribed.setdefault(None if everything else (doctype, name), set()).add(email)
+	builders, stamp, me = {}, now(), frappe.session.user
+	queues, recipient_rows = [], []
+	for recipients, subject, doctype, name in mails:
+		left_out = unsubscribed.get(None, set()) | unsubscribed.get((doctype, name), set())
+		final = sorted({addresses[user] for user in recipients if addresses.get(user)} - left_out)
+		if not final:
+			continue
+		if doctype not in builders:
+			builders[doctype] = NoticeMail(doctype)
+		data = builders[doctype].build(final, subject, name)
+		if not data:
+			continue
+		queue = frappe.new_doc("Email Queue")
+		queue.update(data)
+		queue.set_recipients(final)
+		queue.name = frappe.generate_hash(length=16)
+		for document in (queue, *queue.recipients):
+			document.update({"creation": stamp, "modified": stamp, "owner": me, "modified_by": me})
+		for child in queue.recipients:
+			child.update({"name": frappe.generate_hash(length=16), "parent": queue.name})
+		queues.append(queue.get_valid_dict(convert_dates_to_str=True, ignore_virtual=True))
+		recipient_rows += [
+			child.get_valid_dict(convert_dates_to_str=True, ignore_virtual=True) for child in queue.recipients
+		]
+	bulk.insert_emails(queues, recipient_rows)

@@ -230,9 +230,7 @@ class SurveyMail:
 				}
 			)
 			mailed.add(row["response"])
-		if queues:  # a few MB a statement (the server accepts 16 MB by default)
-			bulk.insert_rows("Email Queue", queues, chunk=max(1, 4_000_000 // len(queues[0]["message"])))
-		bulk.insert_rows("Email Queue Recipient", recipients)
+		bulk.insert_emails(queues, recipients)
 		return mailed
 
 
