@@ -11,11 +11,13 @@ tells about many documents at once collects the same in an `Outbox` and writes t
 """
 
 import json
+from email import quoprimime
+from email.header import Header
 
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
-from frappe.email.email_body import get_email
+from frappe.email.email_body import get_email, get_message_id
 from frappe.utils import (
 	cstr,
 	escape_html,
@@ -26,6 +28,7 @@ from frappe.utils import (
 	nowdate,
 	sanitize_html,
 	strip_html,
+	validate_email_address,
 )
 
 from cs_procedures import bulk
@@ -355,16 +358,25 @@ def notice_message(subject: str, link: str, name: str) -> str:
 	return f"<p>{escape_html(subject)}</p><p><a href='{link}'>{escape_html(name)}</a></p>"
 
 
+def qp_encode(text: str) -> str:
+	"""A text part's body as Python's e-mail package writes it (utf-8, quoted-printable, CRLF)."""
+	encoded = quoprimime.body_encode(text.encode("utf-8").decode("latin1"))
+	return "\r\n".join(encoded.splitlines())
+
+
 class NoticeMail:
 	"""The e-mail `notify` sends about a document, built for many documents at the cost of one
-	rendering, as the survey invitations are: Frappe's e-mail layout with its inlined styles (several
-	milliseconds a message) is rendered once with marks where the title, subject, link and name go;
-	each message is that rendering with the document's values put in, made into the MIME message by
-	Frappe's own `get_email` as QueueBuilder does. A layout where a mark is not found verbatim is
-	rendered by Frappe for each message instead."""
+	rendering, as the survey invitations are: Frappe's e-mail layout with its inlined styles and the
+	MIME message around it (several milliseconds a message) are made once, by Frappe's own `get_email`
+	as QueueBuilder does, with marks where the subject, link and name go (the recipient is put in when
+	the queue sends it, as for any queued e-mail); each message is that MIME message with its own
+	Message-Id and Subject and its two text parts encoded again with the document's values. A layout
+	where a mark is not found verbatim is built by Frappe for each message instead."""
 
 	TITLE, SUBJECT, NAME = "CsNoticeTitleMark", "CsNoticeSubjectMark", "CsNoticeNameMark"
 	LINK = "https://cs-notice-link.invalid/mark"
+	LINESEP = "\r\n"  # the e-mail package's under Frappe's policy (SMTP)
+	HEADER_WIDTH = 78  # RFC 5322's recommended line length, at which the e-mail package folds
 
 	def __init__(self, doctype: str):
 		self.doctype = doctype
@@ -380,6 +392,54 @@ class NoticeMail:
 		self.html = builder.email_html_content()
 		if not self.queue_row or not all(mark in self.html for mark in (self.SUBJECT, self.NAME, self.LINK)):
 			self.html = None
+		self.layout = self.html and self.message_layout(builder.email_text_content())
+
+	def message_layout(self, text: str) -> tuple | None:
+		"""The prototype message cut around its To, Subject and Message-Id and its two encoded parts
+		(None: one of them not found once, in this order)."""
+		message_id, message = self.frappe_build([], self.TITLE, self.html, text)
+		self.layout_id, self.layout_text, self.layout_html = (
+			f"<{message_id}>",
+			qp_encode(text),
+			qp_encode(self.html),
+		)
+		pieces = (
+			f"Subject: {self.TITLE}",
+			self.layout_id,
+			self.layout_text,
+			self.layout_html,
+		)
+		found = sorted((message.find(piece), piece) for piece in pieces)
+		if any(position < 0 or message.count(piece) != 1 for position, piece in found):
+			return None
+		cuts, start = [], 0
+		for position, piece in found:
+			cuts += [message[start:position], piece]
+			start = position + len(piece)
+		return (*cuts, message[start:])  # the marked pieces are replaced by their values (build)
+
+	def frappe_build(self, recipients, title, html, text) -> tuple[str, str]:
+		"""(Message-Id, message) as QueueBuilder.prepare_email_content makes them."""
+		mail = get_email(
+			recipients=recipients,
+			sender=self.sender,
+			subject=title,
+			formatted=html,
+			text_content=text,
+			reply_to=None,
+			cc=[],
+			bcc=[],
+			email_account=self.account,
+		)
+		mail.set_message_id(None, False)
+		return get_string_between("<", mail.msg_root["Message-Id"], ">"), cstr(mail.as_string())
+
+	def subject_line(self, title: str) -> dict:
+		"""The Subject line: as it is when short and plain, else encoded (RFC 2047) and folded."""
+		line = f"Subject: {title}"
+		if not (line.isascii() and len(line) <= self.HEADER_WIDTH):
+			line = f"Subject: {Header(title, 'utf-8', header_name='Subject').encode(linesep=self.LINESEP)}"
+		return {f"Subject: {self.TITLE}": line}
 
 	def build(self, recipients: list[str], subject: str, name: str) -> dict | None:
 		"""The Email Queue values of one message (None: Frappe refused its addresses)."""
@@ -403,26 +463,27 @@ class NoticeMail:
 			.replace(self.LINK, escape_html(link))
 		)
 		try:
-			mail = get_email(
-				recipients=recipients,
-				sender=self.sender,
-				subject=title,
-				formatted=html,
-				text_content=builder.email_text_content(),
-				reply_to=None,
-				cc=[],
-				bcc=[],
-				email_account=self.account,
-			)
-			mail.set_message_id(None, False)
-			message = cstr(mail.as_string())
+			for address in recipients:
+				validate_email_address(address, throw=True)  # what EMail.validate refuses
+			text = builder.email_text_content()
+			if self.layout:
+				message_id = get_string_between("<", get_message_id(), ">")
+				values = {
+					**self.subject_line(title),
+					self.layout_id: f"<{message_id}>",
+					self.layout_text: qp_encode(text),
+					self.layout_html: qp_encode(html),
+				}
+				message = "".join(values.get(piece, piece) for piece in self.layout)
+			else:
+				message_id, message = self.frappe_build(recipients, title, html, text)
 		except frappe.InvalidEmailAddressError:
 			return builder.as_dict(include_recipients=False)  # which logs it, as frappe.sendmail does
 		return {
 			**self.queue_row,
 			"message": message,
-			"message_id": get_string_between("<", mail.msg_root["Message-Id"], ">"),
-			"sender": mail.sender,
+			"message_id": message_id,
+			"sender": self.sender,
 			"reference_name": name,
 		}
 

@@ -201,3 +201,43 @@ class TestSweepInBulk(FrappeTestCase):
 		self.assertEqual(scheduled.sweep_overdue_complaints(now=NOTIFIED_AT), 1)  # the fault is gone
 		self.assertEqual(written(first)["follower"], 1)
 		self.assertEqual(written(second)["follower"], 1)
+
+
+class TestNoticeMail(FrappeTestCase):
+	"""The notice made from the MIME message rendered once says what Frappe's own `get_email` says."""
+
+	def test_the_templated_notice_is_frappes_message(self):
+		from email import message_from_string, policy
+
+		from cs_procedures.notifications import NoticeMail
+
+		site = SiteState()
+		site.outgoing_email(True)
+		try:
+			mail = NoticeMail("Customer Complaint")
+			self.assertTrue(mail.layout, "the rendering is cut around its marks")
+			for subject in (
+				"Complaint CC-1 is overdue",
+				"投诉 CC-1 已超期：请于今天处理 <b>&</b> " + "长" * 40,
+				"x" * 200,
+			):
+				templated = mail.build(["a@example.com"], subject, "CC-1")
+				title = frappe.utils.strip_html(subject)[:140]
+				layout, mail.layout = mail.layout, None
+				try:
+					frappes = mail.build(["a@example.com"], subject, "CC-1")
+				finally:
+					mail.layout = layout
+				ours, theirs = (
+					message_from_string(m["message"], policy=policy.default) for m in (templated, frappes)
+				)
+				self.assertEqual(str(ours["Subject"]), title)
+				self.assertEqual(str(ours["Subject"]), str(theirs["Subject"]))
+				self.assertEqual(ours["To"], theirs["To"])
+				self.assertIn(templated["message_id"], ours["Message-Id"])
+				for part in ("plain", "html"):
+					self.assertEqual(
+						ours.get_body((part,)).get_content(), theirs.get_body((part,)).get_content()
+					)
+		finally:
+			site.restore()

@@ -15,7 +15,6 @@ number of SQL statements does not grow with the contacts.
 
 import html
 from collections.abc import Callable
-from email import quoprimime
 
 import frappe
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
@@ -29,6 +28,7 @@ from cs_procedures.cs_procedures.doctype.satisfaction_survey_response.satisfacti
 	link_token,
 )
 from cs_procedures.footprint import SURVEY_EMAIL_TEMPLATE
+from cs_procedures.notifications import qp_encode
 
 RESPONSE = "Satisfaction Survey Response"
 ANSWER = "Satisfaction Survey Answer"
@@ -38,12 +38,6 @@ BATCH = 1000
 NAME_MARK = "CsSurveyCustomerNameMark"
 TOKEN_MARK = "CsSurveyTokenMark".ljust(43, "X")
 WRAP_WIDTH = 80  # markdownify's, with which Frappe makes the plain-text version
-
-
-def qp_encode(text: str) -> str:
-	"""A text part's body as Python's e-mail package writes it (utf-8, quoted-printable, CRLF)."""
-	encoded = quoprimime.body_encode(text.encode("utf-8").decode("latin1"))
-	return "\r\n".join(encoded.splitlines())
 
 
 class SurveyMail:
