@@ -28,7 +28,9 @@ PARTS = {
 }
 
 
-def result(work: str, size: str, seconds: float, goal: float | None = None, peak_mb=None, note: str = "") -> dict:
+def result(
+	work: str, size: str, seconds: float, goal: float | None = None, peak_mb=None, note: str = ""
+) -> dict:
 	"""One line of the table; `goal` is the most seconds allowed, `peak_mb` the peak memory in MB."""
 	return {"work": work, "size": size, "seconds": seconds, "goal": goal, "peak_mb": peak_mb, "note": note}
 
