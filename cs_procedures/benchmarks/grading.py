@@ -107,7 +107,8 @@ def seed(customers: int, invoices: int, company: str, rng, now, chunk: int = 50_
 					1 if returned else 0, amount, amount, amount, amount,
 				)
 			)  # fmt: skip
-		frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
+		# written directly: the query builder of frappe.db.bulk_insert costs more than the insert
+		bulk.insert_rows("Sales Invoice", [dict(zip(INVOICE_FIELDS, row, strict=True)) for row in rows])
 		frappe.db.commit()
 
 
