@@ -10,6 +10,7 @@ updates them. It counts the SQL statements of each run, and removes what it seed
 records of the year, the customers' grades put back).
 """
 
+import itertools
 import random
 import time
 
@@ -17,7 +18,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from cs_procedures import bulk
-from cs_procedures.benchmarks import long_tail, seed_customers
+from cs_procedures.benchmarks import long_tail, seed_customers, table
 from cs_procedures.cs_procedures.doctype.cs_settings.cs_settings import grading_settings
 from cs_procedures.cs_procedures.doctype.customer_grade_record.customer_grade_record import grade_customers
 
@@ -86,24 +87,77 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 			cleanup(snapshot)
 
 
-def seed(customers: int, invoices: int, company: str, rng, now) -> None:
-	"""`customers` customers and `invoices` submitted invoice rows of YEAR, written in bulk."""
+def seed(customers: int, invoices: int, company: str, rng, now, chunk: int = 50_000) -> None:
+	"""`customers` customers and `invoices` submitted invoice rows of YEAR, written in bulk, `chunk`
+	rows at a time (a million rows are never held at once)."""
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	names = seed_customers(PREFIX, customers, now)
-	buyers = rng.choices(names, weights=long_tail(customers), k=invoices)
+	weights = list(itertools.accumulate(long_tail(customers)))
+	for start in range(0, invoices, chunk):
+		buyers = rng.choices(names, cum_weights=weights, k=min(chunk, invoices - start))
+		rows = []
+		for number, customer in enumerate(buyers, start):
+			returned = rng.random() < 0.05
+			amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
+			day = f"{YEAR}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+			rows.append(
+				(
+					f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
+					"ACC-SINV-.YYYY.-", customer, customer, company, day, day, currency, 1,
+					1 if returned else 0, amount, amount, amount, amount,
+				)
+			)  # fmt: skip
+		# written directly: the query builder of frappe.db.bulk_insert costs more than the insert
+		bulk.insert_rows("Sales Invoice", [dict(zip(INVOICE_FIELDS, row, strict=True)) for row in rows])
+		frappe.db.commit()
+
+
+def measure_grading(scale: float = 1.0) -> list[dict]:
+	"""Rows of the benchmark table: the grading of `10,000 × scale` customers with `1,000,000 × scale`
+	invoice rows, first run (records created) and second run (updated), with peak memory and statements."""
+	frappe.only_for("System Manager")
+	customers, invoices = int(10_000 * scale), int(1_000_000 * scale)
+	rng, now = random.Random(2026), now_datetime()
+	company = grading_settings().company or frappe.defaults.get_defaults().get("company")
+	snapshot = {
+		row.name: {"cs_grade": row.cs_grade, "cs_grade_year": row.cs_grade_year}
+		for row in frappe.get_all("Customer", fields=["name", "cs_grade", "cs_grade_year"])
+	}
+	cleanup(snapshot)
 	rows = []
-	for number, customer in enumerate(buyers):
-		returned = rng.random() < 0.05
-		amount = round(rng.uniform(50, 5000), 2) * (-0.5 if returned else 1)
-		day = f"{YEAR}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+	try:
+		started = time.perf_counter()
+		with table.peak_memory() as memory:
+			seed(customers, invoices, company, rng, now)
+		frappe.db.commit()
+		size = f"{customers:,} cust, {invoices:,} inv"
 		rows.append(
-			(
-				f"{PREFIX}SI-{number:07d}", now, now, "Administrator", "Administrator", 1, 0,
-				"ACC-SINV-.YYYY.-", customer, customer, company, day, day, currency, 1,
-				1 if returned else 0, amount, amount, amount, amount,
+			table.result(
+				"grading: seed invoices (bulk, 50,000 a chunk)",
+				size,
+				time.perf_counter() - started,
+				peak_mb=memory["mb"],
+				note="set-up, not the grading",
 			)
-		)  # fmt: skip
-	frappe.db.bulk_insert("Sales Invoice", INVOICE_FIELDS, rows, chunk_size=10_000)
+		)
+		for label in ("first run (records created)", "second run (records updated)"):
+			with table.peak_memory() as memory, Counter() as counter:
+				started = time.perf_counter()
+				summary = grade_customers(YEAR)
+				elapsed = time.perf_counter() - started
+			frappe.db.commit()
+			rows.append(
+				table.result(
+					f"grading, {label}",
+					size,
+					elapsed,
+					peak_mb=memory["mb"],
+					note=f"{counter.count} SQL statements, {summary['customers']:,} customers graded",
+				)
+			)
+	finally:
+		cleanup(snapshot)
+	return rows
 
 
 def cleanup(snapshot: dict | None = None):

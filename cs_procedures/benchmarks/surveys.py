@@ -85,6 +85,93 @@ def run(sizes=(10, 200, 2000)):
 		restore_defaults(defaults)
 
 
+def measure_invitations(scale: float = 1.0) -> list[dict]:
+	"""Rows of the benchmark table: one campaign to `20,000 × scale` customers (a contact with an e-mail
+	each): the invitations as the background job sends them, the first reminders to all of them, and
+	the close with 80 % answered; each with peak memory and SQL statements."""
+	frappe.only_for("System Manager")
+	from cs_procedures.benchmarks import table
+	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled import (
+		remind_survey_non_responders,
+	)
+	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
+
+	size = int(20_000 * scale)
+	create_default_survey_template()
+	cleanup()
+	defaults = outgoing_account()
+	rows = []
+	try:
+		seed_customers(size)
+		today = getdate()
+		campaign = frappe.get_doc(
+			{
+				"doctype": "Satisfaction Survey Campaign",
+				"title": f"Benchmark {size}",
+				"template": DEFAULT_SURVEY["template_name"],
+				"period_start": add_days(today, -180),
+				"period_end": today,
+				"reply_by": add_days(today, 14),
+				"audience": "Customer Group",
+				"customer_group": GROUP,
+			}
+		).insert()
+		frappe.db.commit()
+		with table.peak_memory() as memory, counted_queries() as queries:
+			started = time.perf_counter()
+			invite_all(campaign)
+			elapsed = time.perf_counter() - started
+		frappe.db.commit()
+		invited = frappe.db.count("Satisfaction Survey Response", {"campaign": campaign.name})
+		rows.append(
+			table.result(
+				"survey invitations (background job)",
+				f"{size:,} customers",
+				elapsed,
+				peak_mb=memory["mb"],
+				note=f"{queries[0]} SQL statements, {invited:,} responses, "
+				f"{queued_mails(campaign.name):,} e-mails queued",
+			)
+		)
+		# a week later: every invited customer is due for the first reminder
+		frappe.db.set_value(campaign.doctype, campaign.name, "send_date", add_days(today, -8))
+		with table.peak_memory() as memory, counted_queries() as queries:
+			started = time.perf_counter()
+			reminded = remind_survey_non_responders(today)
+			elapsed = time.perf_counter() - started
+		frappe.db.commit()
+		rows.append(
+			table.result(
+				"survey reminders (first, to all)",
+				f"{size:,} customers",
+				elapsed,
+				peak_mb=memory["mb"],
+				note=f"{queries[0]} SQL statements, {reminded:,} reminded",
+			)
+		)
+		answer(campaign.name, share=0.8)
+		frappe.db.commit()
+		with table.peak_memory() as memory, counted_queries() as queries:
+			started = time.perf_counter()
+			campaign.reload().close()
+			elapsed = time.perf_counter() - started
+		frappe.db.commit()
+		campaign.reload()
+		rows.append(
+			table.result(
+				"survey close and score (80 % answered)",
+				f"{size:,} customers",
+				elapsed,
+				peak_mb=memory["mb"],
+				note=f"{queries[0]} SQL statements, response rate {campaign.response_rate} %",
+			)
+		)
+	finally:
+		cleanup()
+		restore_defaults(defaults)
+	return rows
+
+
 def invite_all(campaign):
 	"""The invitation work as the background job does it (before the job existed: the request's)."""
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import (
