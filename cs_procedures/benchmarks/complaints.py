@@ -306,7 +306,7 @@ def sweep_row(now, breached: int, total: int, work: str) -> dict:
 		statements.append(counter.count)
 		frappe.db.commit()
 	breach(now, breached)
-	with peak_memory() as peak:  # a fourth run, untimed: tracemalloc slows what it watches
+	with peak_memory() as peak:  # a fourth run, untimed
 		sweep_overdue_complaints(now)
 	frappe.db.commit()
 	seconds = statistics.median(runs)
