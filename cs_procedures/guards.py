@@ -136,10 +136,6 @@ class ProcedureDocument(Document):
 	# the `status` a record without a workflow shows, derived from the record in the style of
 	# ERPNext's status_updater: (status, condition or None), the last whose condition holds wins
 	STATUS_MAP: tuple = ()
-	# fields the server keeps in SQL beside the record's saves (the complaint's repeat flag, which another
-	# complaint's arrival may change while this one is open in a form): whatever a save carries, the
-	# stored value stays, and the server sets it again after the write
-	KEPT_BY_SERVER: tuple = ()
 
 	def check_if_latest(self):
 		"""The first step of an insert that knows the record: a record an import brings enters
@@ -181,7 +177,6 @@ class ProcedureDocument(Document):
 		super().validate_workflow()
 
 	def validate_higher_perm_levels(self):
-		self.keep_server_fields()
 		if not (self.flags.ignore_permissions or frappe.flags.in_install or is_administrator()):
 			forged = self.forged_procedure_fields()
 			if forged:
@@ -193,17 +188,6 @@ class ProcedureDocument(Document):
 					title=_("Written by the Procedure"),
 				)
 		super().validate_higher_perm_levels()
-
-	def keep_server_fields(self) -> None:
-		if not self.KEPT_BY_SERVER:
-			return
-		stored = (
-			{}
-			if self.is_new()
-			else frappe.db.get_value(self.doctype, self.name, self.KEPT_BY_SERVER, as_dict=True)
-		)
-		for field in self.KEPT_BY_SERVER:
-			self.set(field, (stored or {}).get(field) or self.meta.get_field(field).default)
 
 	def forged_procedure_fields(self) -> list:
 		"""Permlevel fields the user may read but not write whose value differs from the stored one."""

@@ -262,11 +262,6 @@ def _forget_email_accounts() -> None:
 
 def purge(doctype: str, name: str) -> None:
 	"""Remove a test record whatever its state (the app refuses to delete evidence, rightly)."""
-	from cs_procedures import complaint_summary
-
-	complaint = doctype == "Customer Complaint" and frappe.db.get_value(
-		doctype, name, ["customer", "complaint_type", "received_on"], as_dict=True
-	)
 	for table in frappe.get_meta(doctype).get_table_fields():
 		frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
 	for linked in ("ToDo", "Comment", "Notification Log", "Version", "DocShare"):
@@ -274,10 +269,21 @@ def purge(doctype: str, name: str) -> None:
 			linked, "reference_name"
 		)
 		frappe.db.delete(linked, {field: name})
-	frappe.db.delete(doctype, {"name": name})
-	if complaint:
-		complaint_summary.removed_in_sql(complaint)
+	delete_rows(doctype, [name])
 	frappe.db.commit()
+
+
+def delete_rows(doctype: str, names: list[str]) -> None:
+	"""Delete records straight from their table (a complaint's statistics summed per month kept)."""
+	from cs_procedures import complaint_summary
+
+	def delete():
+		frappe.db.delete(doctype, {"name": ("in", names or [""])})
+
+	if doctype == "Customer Complaint":
+		complaint_summary.delete_in_sql(names, delete)
+	else:
+		delete()
 
 
 def company() -> str:

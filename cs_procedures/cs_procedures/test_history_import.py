@@ -15,7 +15,7 @@ from cs_procedures.cs_procedures.report.complaint_statistics import complaint_st
 from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
 from cs_procedures.cs_procedures.report.satisfaction_survey_statistics import satisfaction_survey_statistics
 from cs_procedures.install import DEFAULT_SURVEY
-from cs_procedures.testing import Fixtures, SiteTestCase, as_user, message_of
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, delete_rows, message_of
 
 IMPORTER, MANAGER = "hist.importer@example.com", "hist.manager@example.com"
 CUSTOMERS = ("_CS History Alpha", "_CS History Beta", "_CS History Gamma")
@@ -48,7 +48,7 @@ def remove_history():
 		for table in frappe.get_meta(doctype).get_table_fields():
 			frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
 		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
-		frappe.db.delete(doctype, {"name": ("in", names)})
+		delete_rows(doctype, names)
 	for name in frappe.get_all("Data Import", filters={"reference_doctype": ("in", IMPORTED)}, pluck="name"):
 		frappe.delete_doc("Data Import", name, force=True, ignore_permissions=True)
 	frappe.db.commit()

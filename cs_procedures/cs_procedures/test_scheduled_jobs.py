@@ -16,7 +16,14 @@ from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled as 
 from cs_procedures.cs_procedures.doctype.customer_property import scheduled as property_tasks
 from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign import scheduled as survey_jobs
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.testing import Fixtures, emails, ensure_stock_item, leaf_warehouse, new_survey_campaign
+from cs_procedures.testing import (
+	Fixtures,
+	delete_rows,
+	emails,
+	ensure_stock_item,
+	leaf_warehouse,
+	new_survey_campaign,
+)
 
 FOLLOWER, VP, STORE = emails("jobs", "follower", "vp", "store")
 CUSTOMER = "_CS Jobs Customer"
@@ -101,7 +108,7 @@ class TestJobsSurviveABadRecord(FrappeTestCase):
 
 	def test_a_complaint_deleted_under_the_sweep_is_skipped(self):
 		doc = self.complaint(0)
-		frappe.db.delete("Customer Complaint", {"name": doc.name})
+		delete_rows("Customer Complaint", [doc.name])
 		self.assertFalse(complaint_jobs._sweep_one(doc.name, datetime(2026, 2, 2, 11, 0), None, None))
 		self.assertEqual(error_logs(doc.name), 0)
 

@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import add_days
 
 from cs_procedures.erpnext_doctypes import issues
-from cs_procedures.testing import Fixtures, SiteTestCase, as_user, message_of
+from cs_procedures.testing import Fixtures, SiteTestCase, as_user, delete_rows, message_of
 
 CONVERTER, OFFICER = "issues.converter@example.com", "issues.officer@example.com"
 CUSTOMER = "_CS Issue Customer"
@@ -24,7 +24,7 @@ def clean_up(fixtures):
 			frappe.db.delete(linked, {f"{field}_doctype": doctype, f"{field}_name": ("in", names)})
 		frappe.db.delete("Communication", {"reference_doctype": doctype, "reference_name": ("in", names)})
 		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
-		frappe.db.delete(doctype, {"name": ("in", names)})
+		delete_rows(doctype, names)
 	frappe.db.commit()
 
 

@@ -1,7 +1,7 @@
 """Complaint Statistics read from the complaints summed per month (complaint_summary.py) gives the numbers
 a plain recount of the records gives, for every grouping and period, after each way a complaint comes,
 changes or goes: entered as history (closed), filed as a draft, its type changed, deleted, its customer
-merged into another; the repeat flag is the server's: a value sent with a save is not kept."""
+merged into another; the repeat flag cannot be set by hand."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta

@@ -17,7 +17,6 @@ from cs_procedures.procedures import complaint as rules
 class CustomerComplaint(guards.ProcedureDocument):
 	EDITABLE_IN = rules.EDITABLE_IN
 	NOT_IN_FUTURE = ("received_on",)
-	KEPT_BY_SERVER = ("is_repeat",)  # complaint_summary.py
 
 	def before_insert(self):
 		if self.contact_email and not self.customer:
