@@ -11,8 +11,7 @@ tells about many documents at once collects the same in an `Outbox` and writes t
 """
 
 import json
-from email import quoprimime
-from email.header import Header
+from email import policy, quoprimime
 
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
@@ -375,8 +374,6 @@ class NoticeMail:
 
 	TITLE, SUBJECT, NAME = "CsNoticeTitleMark", "CsNoticeSubjectMark", "CsNoticeNameMark"
 	LINK = "https://cs-notice-link.invalid/mark"
-	LINESEP = "\r\n"  # the e-mail package's under Frappe's policy (SMTP)
-	HEADER_WIDTH = 78  # RFC 5322's recommended line length, at which the e-mail package folds
 
 	def __init__(self, doctype: str):
 		self.doctype = doctype
@@ -435,11 +432,10 @@ class NoticeMail:
 		return get_string_between("<", mail.msg_root["Message-Id"], ">"), cstr(mail.as_string())
 
 	def subject_line(self, title: str) -> dict:
-		"""The Subject line: as it is when short and plain, else encoded (RFC 2047) and folded."""
-		line = f"Subject: {title}"
-		if not (line.isascii() and len(line) <= self.HEADER_WIDTH):
-			line = f"Subject: {Header(title, 'utf-8', header_name='Subject').encode(linesep=self.LINESEP)}"
-		return {f"Subject: {self.TITLE}": line}
+		"""The Subject line as the e-mail package writes it under Frappe's policy (folded, RFC 2047)."""
+		return {
+			f"Subject: {self.TITLE}": policy.SMTP.fold("Subject", title).removesuffix(policy.SMTP.linesep)
+		}
 
 	def build(self, recipients: list[str], subject: str, name: str) -> dict | None:
 		"""The Email Queue values of one message (None: Frappe refused its addresses)."""
