@@ -97,7 +97,7 @@ LEDGER_VIEWS = {
 }
 
 
-def measure_statistics(scale: float = 1.0, sizes=(100_000, 1_000_000)) -> list[dict]:
+def measure_statistics(scale: float = 1.0, sizes=(100_000, 1_000_000), keep: bool = False) -> list[dict]:
 	"""Complaint Statistics in every grouping, over the whole archive and over the last twelve months
 	(the desk's default), and the ledger's views, at each size of `sizes` (times `scale`): median of
 	three runs each. The goal is half a second up to 100,000 complaints, two seconds up to 1,000,000."""
@@ -121,7 +121,8 @@ def measure_statistics(scale: float = 1.0, sizes=(100_000, 1_000_000)) -> list[d
 			goal = 0.5 if size <= 100_000 else 2.0
 			rows.extend(statistics_rows(seeder, size, goal, result))
 	finally:
-		cleanup()
+		if not keep:  # kept: measured again by `statistics_rows` alone
+			cleanup()
 	return rows
 
 

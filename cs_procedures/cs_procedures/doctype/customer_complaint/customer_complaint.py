@@ -325,3 +325,6 @@ def on_doctype_update():
 	frappe.db.add_index("Customer Complaint", ["customer", "complaint_type", "received_on"])
 	# Complaint Statistics reads the open complaints and the edges of a period live (complaint_summary.py)
 	frappe.db.add_index("Customer Complaint", ["docstatus", "received_on"])
+	# the ledger's views: a customer's complaints of a period, the overdue ones
+	frappe.db.add_index("Customer Complaint", ["customer", "received_on"])
+	frappe.db.add_index("Customer Complaint", ["is_overdue", "received_on"])

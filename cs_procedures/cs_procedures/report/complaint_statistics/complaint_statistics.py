@@ -72,20 +72,16 @@ def partial_sums(filters, group_by: str) -> list[dict]:
 		return frappe.db.sql(grouped_sql(expression, where, by_department), values, as_dict=True)
 	first, after = months
 	values.update(first=first, after=after)
-	edges = " or ".join(
-		edge
-		for edge, bound in (("c.received_on < %(first)s", first), ("c.received_on >= %(after)s", after))
-		if bound is not None
-	)
-	parts = frappe.db.sql(
-		grouped_sql(expression, f"{where} and c.docstatus = 0", by_department), values, as_dict=True
-	)
-	if edges:
-		parts += frappe.db.sql(
-			grouped_sql(expression, f"{where} and c.docstatus = 1 and ({edges})", by_department),
-			values,
-			as_dict=True,
-		)
+	# the open complaints, and the submitted ones of the period's edges: each one range of the
+	# (docstatus, received_on) index
+	live = [f"{where} and c.docstatus = 0"]
+	if first is not None:
+		live.append(f"{where} and c.docstatus = 1 and c.received_on < %(first)s")
+	if after is not None:
+		live.append(f"{where} and c.docstatus = 1 and c.received_on >= %(after)s")
+	parts = []
+	for condition in live:
+		parts += frappe.db.sql(grouped_sql(expression, condition, by_department), values, as_dict=True)
 	summed = "date_format(month, '%%Y-%%m')" if group_by == "Month" else "value"
 	dimension = "Whole Period" if group_by == "Month" else group_by
 	bounds = "".join(
