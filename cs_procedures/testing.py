@@ -262,8 +262,6 @@ def _forget_email_accounts() -> None:
 
 def purge(doctype: str, name: str) -> None:
 	"""Remove a test record whatever its state (the app refuses to delete evidence, rightly)."""
-	for table in frappe.get_meta(doctype).get_table_fields():
-		frappe.db.delete(table.options, {"parent": name, "parenttype": doctype})
 	for linked in ("ToDo", "Comment", "Notification Log", "Version", "DocShare"):
 		field = {"Notification Log": "document_name", "Version": "docname", "DocShare": "share_name"}.get(
 			linked, "reference_name"
@@ -274,10 +272,13 @@ def purge(doctype: str, name: str) -> None:
 
 
 def delete_rows(doctype: str, names: list[str]) -> None:
-	"""Delete records straight from their table (a complaint's statistics summed per month kept)."""
+	"""Delete records and their rows straight from the tables (a complaint leaves the statistics summed per
+	month first, as stored with its rows)."""
 	from cs_procedures import complaint_summary
 
 	def delete():
+		for table in frappe.get_meta(doctype).get_table_fields():
+			frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names or [""])})
 		frappe.db.delete(doctype, {"name": ("in", names or [""])})
 
 	if doctype == "Customer Complaint":

@@ -45,8 +45,6 @@ def remove_history():
 		names = frappe.get_all(doctype, filters={field: ("in", values)}, pluck="name")
 		if not names:
 			continue
-		for table in frappe.get_meta(doctype).get_table_fields():
-			frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
 		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", names)})
 		delete_rows(doctype, names)
 	for name in frappe.get_all("Data Import", filters={"reference_doctype": ("in", IMPORTED)}, pluck="name"):
