@@ -1,14 +1,16 @@
-"""Complaint Statistics over a million complaints (issue 24): the submitted complaints summed per month.
+"""Complaint Statistics over a million complaints (issue 24): the submitted complaints summed per month
+and per day.
 
 Each submitted (closed or not accepted) complaint is counted in `tabCS Complaint Summary` once per
 dimension (the whole period, type, customer, item, cause, stage at fault, and each responsible
-department), in the month it was received. The report reads the months a period covers whole from
-there, and only the rest live: the open complaints (whose on-time figures change with the clock) and the
-edges of the period. The summary moves with the complaints, in their own transaction:
+department), in the month and in the day it was received. The report reads the months a period covers
+whole from the monthly rows and its edges from the daily rows; only the open complaints (whose on-time
+figures change with the clock) are read live. The summary moves with the complaints, in their own
+transaction:
 
-- a complaint is added when submitted, taken out when cancelled, restated around a change after submit;
-- `is_repeat` (procedures/statistics.py) is kept on every save, cancel and deletion, and a complaint
-  whose flag changes is restated;
+- a complaint is taken out as stored before each write and counted again as stored after it;
+- `is_repeat` (procedures/statistics.py) is kept on every write, and a complaint whose flag changes is
+  counted again;
 - a renamed customer, item or department moves its sums (ERPNext renames links in SQL).
 
 `rebuild()` sums everything again from the complaints (the patch of a site in use, the benchmarks'
@@ -77,14 +79,28 @@ def grouped_sql(group: str, where: str, by_department: bool = False) -> str:
 		where {where} group by grp"""
 
 
+# granularity -> the start of a complaint's period: the report reads whole months from the first, the
+# days at a period's edges from the second
+GRANULARITIES = {"Month": "date_format(c.received_on, '%%Y-%%m-01')", "Day": "date(c.received_on)"}
+KEY = "concat({granularity}, '|', {start}, '|', {dimension}, '|', {value})"
+# a key's parts: the value is all after the third bar (it may hold bars itself)
+PARTS = """substring_index(s.grp, '|', 1), substring_index(substring_index(s.grp, '|', 2), '|', -1),
+	substring_index(substring_index(s.grp, '|', 3), '|', -1), substring(s.grp, length(substring_index(s.grp, '|', 3)) + 2)"""
+
+
 def _contributions(where: str, dimensions=DIMENSIONS) -> str:
-	month = "date_format(c.received_on, '%%Y-%%m-01')"
 	return " union all ".join(
 		grouped_sql(
-			f"concat({month}, '|', {frappe.db.escape(dimension)}, '|', coalesce({value}, ''))",
+			KEY.format(
+				granularity=frappe.db.escape(granularity),
+				start=start,
+				dimension=frappe.db.escape(dimension),
+				value=f"coalesce({value}, '')",
+			),
 			where,
 			dimension == "Responsible Department",
 		)
+		for granularity, start in GRANULARITIES.items()
 		for dimension, value in dimensions.items()
 	)
 
@@ -96,10 +112,8 @@ def _write(where: str, values: dict, sign: int, dimensions=DIMENSIONS) -> None:
 	added = ", ".join(f"`{TABLE}`.{field} = `{TABLE}`.{field} + values({field})" for field in rules.SUMS)
 	frappe.db.sql(
 		f"""insert into `{TABLE}` (name, creation, modified, owner, modified_by, docstatus, idx,
-			month, dimension, value, {columns})
-		select md5(s.grp), %(now)s, %(now)s, 'Administrator', 'Administrator', 0, 0,
-			substring_index(s.grp, '|', 1), substring_index(substring_index(s.grp, '|', 2), '|', -1),
-			substring(s.grp, length(substring_index(s.grp, '|', 2)) + 2), {signed}
+			granularity, period_start, dimension, value, {columns})
+		select md5(s.grp), %(now)s, %(now)s, 'Administrator', 'Administrator', 0, 0, {PARTS}, {signed}
 		from ({_contributions(where, dimensions)}) s
 		on duplicate key update {added}, `{TABLE}`.modified = values(modified)""",
 		{"now": now_datetime(), **values},
@@ -133,7 +147,10 @@ def resum(days) -> None:
 	"""Sum the months of these days again from the complaints (after complaints of theirs were written
 	in SQL, past their controller: a test planting records, a data fix)."""
 	for month in sorted({rules.month_start(getdate(day)) for day in days if day}):
-		frappe.db.sql(f"delete from `{TABLE}` where month = %s", month)
+		frappe.db.sql(
+			f"delete from `{TABLE}` where period_start >= %s and period_start < %s",
+			(month, rules.next_month(month)),
+		)
 		where = "c.docstatus = 1 and c.received_on >= %(month)s and c.received_on < %(after)s"
 		_write(where, {"month": month, "after": rules.next_month(month)}, 1)
 
@@ -146,8 +163,10 @@ def drift() -> list[dict]:
 		for row in frappe.db.sql(_contributions("c.docstatus = 1"), {"now": now_datetime()}, as_dict=True)
 	}
 	kept = {
-		f"{row.month.isoformat()}|{row.dimension}|{row.value}": row
-		for row in frappe.db.sql(f"select month, dimension, value, {columns} from `{TABLE}`", as_dict=True)
+		f"{row.granularity}|{row.period_start.isoformat()}|{row.dimension}|{row.value}": row
+		for row in frappe.db.sql(
+			f"select granularity, period_start, dimension, value, {columns} from `{TABLE}`", as_dict=True
+		)
 	}
 	return [
 		{"group": key, "kept": kept.get(key), "recount": recount.get(key)}
@@ -279,9 +298,10 @@ def after_rename(doc, method=None, old=None, new=None, merge=False):
 	added = ", ".join(f"`{TABLE}`.{field} = `{TABLE}`.{field} + values({field})" for field in rules.SUMS)
 	frappe.db.sql(
 		f"""insert into `{TABLE}` (name, creation, modified, owner, modified_by, docstatus, idx,
-			month, dimension, value, {columns})
-		select md5(concat(s.month, '|', s.dimension, '|', %(new)s)), s.creation, %(now)s, 'Administrator',
-			'Administrator', 0, 0, s.month, s.dimension, %(new)s, {", ".join(f"s.{field}" for field in rules.SUMS)}
+			granularity, period_start, dimension, value, {columns})
+		select md5(concat(s.granularity, '|', s.period_start, '|', s.dimension, '|', %(new)s)), s.creation,
+			%(now)s, 'Administrator', 'Administrator', 0, 0, s.granularity, s.period_start, s.dimension, %(new)s,
+			{", ".join(f"s.{field}" for field in rules.SUMS)}
 		from (select * from `{TABLE}` where dimension = %(dimension)s and value = %(old)s) s
 		on duplicate key update {added}, `{TABLE}`.modified = values(modified)""",
 		{"new": new, "old": old, "dimension": dimension, "now": now_datetime()},

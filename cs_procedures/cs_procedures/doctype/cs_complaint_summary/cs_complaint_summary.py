@@ -1,4 +1,4 @@
-"""A month's submitted complaints summed for one value of one dimension (Complaint Statistics)."""
+"""A month's or a day's submitted complaints summed for one value of one dimension (Complaint Statistics)."""
 
 import frappe
 
@@ -10,4 +10,4 @@ class CSComplaintSummary(guards.ProcedureDocument):
 
 
 def on_doctype_update():
-	frappe.db.add_index("CS Complaint Summary", ["dimension", "month"])
+	frappe.db.add_index("CS Complaint Summary", ["dimension", "granularity", "period_start"])

@@ -58,44 +58,54 @@ def execute(filters=None):
 
 
 def partial_sums(filters, group_by: str) -> list[dict]:
-	"""The period's partial sums by group: the months it covers whole from the summary (submitted
-	complaints), the rest (open complaints, the period's edges) read live; everything live when another
+	"""The period's partial sums by group: the submitted complaints from the summary (the months the
+	period covers whole, the days at its edges), the open ones read live; everything live when another
 	filter is set. A repeat is a complaint of the same customer and type within 365 days of an earlier
 	one (procedures/statistics.repeats, kept on each complaint as `is_repeat`)."""
 	where, values = where_clause(filters)
 	by_department = group_by == "Responsible Department"
 	expression = MONTH if group_by == "Month" else DIMENSIONS[group_by]
-	months = None
-	if not set(key for key, value in filters.items() if value) - SUMMED_FILTERS:
-		months = rules.whole_months(values.get("from_date"), values.get("to_date"))
-	if months is None:
+	if set(key for key, value in filters.items() if value) - SUMMED_FILTERS:
 		return frappe.db.sql(grouped_sql(expression, where, by_department), values, as_dict=True)
-	first, after = months
-	values.update(first=first, after=after)
-	# the open complaints, and the submitted ones of the period's edges: each one range of the
-	# (docstatus, received_on) index
-	live = [f"{where} and c.docstatus = 0"]
-	if first is not None:
-		live.append(f"{where} and c.docstatus = 1 and c.received_on < %(first)s")
-	if after is not None:
-		live.append(f"{where} and c.docstatus = 1 and c.received_on >= %(after)s")
-	parts = []
-	for condition in live:
-		parts += frappe.db.sql(grouped_sql(expression, condition, by_department), values, as_dict=True)
-	summed = "date_format(month, '%%Y-%%m')" if group_by == "Month" else "value"
-	dimension = "Whole Period" if group_by == "Month" else group_by
+	start, end = values.get("from_date"), values.get("to_date")
+	months = rules.whole_months(start, end)
+	# the submitted complaints from the monthly rows of the months covered whole and the daily rows of
+	# the days at the period's edges (of every day when no month lies whole inside); the open ones live
+	if months is None:
+		segments = [("Day", start, end)]
+	else:
+		first, after = months
+		segments = [("Month", first, after), ("Day", start, first), ("Day", after, end)]
+	parts = frappe.db.sql(
+		grouped_sql(expression, f"{where} and c.docstatus = 0", by_department), values, as_dict=True
+	)
+	for granularity, low, high in segments:
+		if granularity == "Day" and low == high:
+			continue  # no edge on that side (or the period starts or ends with a month)
+		parts += summed(group_by, granularity, low, high)
+	return parts
+
+
+def summed(group_by: str, granularity: str, low, high) -> list[dict]:
+	"""Partial sums by group of the summary's rows of one granularity starting in [low, high)."""
+	grp = "date_format(period_start, '%%Y-%%m')" if group_by == "Month" else "value"
 	bounds = "".join(
 		clause
-		for clause, bound in ((" and month >= %(first)s", first), (" and month < %(after)s", after))
+		for clause, bound in ((" and period_start >= %(low)s", low), (" and period_start < %(high)s", high))
 		if bound is not None
 	)
 	sums = ", ".join(f"sum({field}) as {field}" for field in rules.SUMS)
-	parts += frappe.db.sql(
-		f"select {summed} as grp, {sums} from `{TABLE}` where dimension = %(dimension)s{bounds} group by grp",
-		{**values, "dimension": dimension},
+	return frappe.db.sql(
+		f"""select {grp} as grp, {sums} from `{TABLE}`
+		where dimension = %(dimension)s and granularity = %(granularity)s{bounds} group by grp""",
+		{
+			"dimension": "Whole Period" if group_by == "Month" else group_by,
+			"granularity": granularity,
+			"low": low,
+			"high": high,
+		},
 		as_dict=True,
 	)
-	return parts
 
 
 def columns(label, fieldtype, options):
