@@ -153,7 +153,7 @@ class TestCSRolesDoTheirPart(FrappeTestCase):
 					self.assertEqual(response.status_code, 200, response.text[-300:])
 			for report in REPORTS.get(role, ()):
 				with self.subTest(role=role, report=report):
-					# the complaint reports are prepared reports (made in the background): their rows here
+					# the ledger is a prepared report (made in the background): its rows here, as the others'
 					response = http.post(
 						"frappe.desk.query_report.run",
 						{"report_name": report, "filters": json.dumps(filters), "ignore_prepared_report": 1},
