@@ -385,8 +385,9 @@ class NoticeMail:
 		)
 		self.account = builder.get_outgoing_email_account()
 		self.sender = builder.sender
-		self.queue_row = builder.as_dict(include_recipients=False)  # what every message shares
 		self.html = builder.email_html_content()
+		builder.email_html_content = lambda: self.html  # rendered once (premailer: about half a second)
+		self.queue_row = builder.as_dict(include_recipients=False)  # what every message shares
 		if not self.queue_row or not all(mark in self.html for mark in (self.SUBJECT, self.NAME, self.LINK)):
 			self.html = None
 		self.layout = self.html and self.message_layout(builder.email_text_content())
