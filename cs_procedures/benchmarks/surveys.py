@@ -28,28 +28,15 @@ def run(sizes=(10, 200, 2000)):
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled import (
 		remind_survey_non_responders,
 	)
-	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
+	from cs_procedures.install import create_default_survey_template
 
 	create_default_survey_template()
 	cleanup()
 	defaults = outgoing_account()
 	try:
 		for size in sizes:
-			seed_customers(size)
 			today = getdate()
-			campaign = frappe.get_doc(
-				{
-					"doctype": "Satisfaction Survey Campaign",
-					"title": f"Benchmark {size}",
-					"template": DEFAULT_SURVEY["template_name"],
-					"period_start": add_days(today, -180),
-					"period_end": today,
-					"reply_by": add_days(today, 14),
-					"audience": "Customer Group",
-					"customer_group": GROUP,
-				}
-			).insert()
-			frappe.db.commit()
+			campaign = new_campaign(size)
 			with counted_queries() as invite_queries:
 				started = time.perf_counter()
 				invite_all(campaign)
@@ -94,7 +81,7 @@ def measure_invitations(scale: float = 1.0) -> list[dict]:
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled import (
 		remind_survey_non_responders,
 	)
-	from cs_procedures.install import DEFAULT_SURVEY, create_default_survey_template
+	from cs_procedures.install import create_default_survey_template
 
 	size = int(20_000 * scale)
 	create_default_survey_template()
@@ -102,21 +89,8 @@ def measure_invitations(scale: float = 1.0) -> list[dict]:
 	defaults = outgoing_account()
 	rows = []
 	try:
-		seed_customers(size)
 		today = getdate()
-		campaign = frappe.get_doc(
-			{
-				"doctype": "Satisfaction Survey Campaign",
-				"title": f"Benchmark {size}",
-				"template": DEFAULT_SURVEY["template_name"],
-				"period_start": add_days(today, -180),
-				"period_end": today,
-				"reply_by": add_days(today, 14),
-				"audience": "Customer Group",
-				"customer_group": GROUP,
-			}
-		).insert()
-		frappe.db.commit()
+		campaign = new_campaign(size)
 		with table.peak_memory() as memory, counted_queries() as queries:
 			started = time.perf_counter()
 			invite_all(campaign)
@@ -170,6 +144,28 @@ def measure_invitations(scale: float = 1.0) -> list[dict]:
 		cleanup()
 		restore_defaults(defaults)
 	return rows
+
+
+def new_campaign(size: int):
+	"""`size` customers seeded with a contact each, and a campaign to their group (committed)."""
+	from cs_procedures.install import DEFAULT_SURVEY
+
+	seed_customers(size)
+	today = getdate()
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Campaign",
+			"title": f"Benchmark {size}",
+			"template": DEFAULT_SURVEY["template_name"],
+			"period_start": add_days(today, -180),
+			"period_end": today,
+			"reply_by": add_days(today, 14),
+			"audience": "Customer Group",
+			"customer_group": GROUP,
+		}
+	).insert()
+	frappe.db.commit()
+	return campaign
 
 
 def invite_all(campaign):
