@@ -259,13 +259,14 @@ def after_write(doc) -> None:
 	submit, or brought in as history): its own flag, its neighbours' flags, and counted again as stored."""
 	set_own_repeat(doc)
 	before = doc.flags.pop("summary_before", None)
-	if before and (before.customer, before.complaint_type, before.received_on) != (
-		doc.customer,
-		doc.complaint_type,
-		get_datetime(doc.received_on),
-	):
+	key = (doc.customer, doc.complaint_type, get_datetime(doc.received_on))
+	# the neighbours' flags change only when this complaint comes, moves, or is cancelled: a save that
+	# changes none of these (a workflow move, an edit) reads and locks none of them
+	moved = not before or (before.customer, before.complaint_type, before.received_on) != key
+	if moved and before:
 		refresh_repeats(before.customer, before.complaint_type, before.received_on, skip={doc.name})
-	refresh_repeats(doc.customer, doc.complaint_type, doc.received_on, skip={doc.name})
+	if moved or (before.docstatus < 2) != (doc.docstatus < 2):
+		refresh_repeats(*key, skip={doc.name})
 	if doc.docstatus == 1:
 		add([doc.name])
 
