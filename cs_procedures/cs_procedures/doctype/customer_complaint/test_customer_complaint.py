@@ -652,6 +652,44 @@ class TestComplaintIntakeAndReports(FrappeTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			complaint_tracking_ledger.execute({"from_date": "2025-04-01", "to_date": "2025-03-01"})
 
+	def test_ledger_shows_each_stored_value(self):
+		"""The ledger's rows leave MariaDB as JSON (columns.json_rows): every declared column that is a field
+		of the complaint shows its stored value, text with quotes, backslashes, line breaks and Chinese as
+		typed (only "<" and ">" escaped), numbers as numbers, stamps to the second, dates as ISO text."""
+		from cs_procedures.cs_procedures.report.columns import escape_text
+		from cs_procedures.cs_procedures.report.complaint_tracking_ledger import complaint_tracking_ledger
+
+		doc = new_complaint(
+			received_on=datetime(2025, 5, 6, 7, 8, 9, 123456),
+			subject='外壳划伤 "A" \\ O\'Neil 1 < 2 > 0\n第二行',
+			qty=200,
+			defect_qty=12.5,
+		)
+		frappe.db.set_value(doc.doctype, doc.name, "shipped_on", "2025-05-01")  # else from a delivery note
+		_columns, rows = complaint_tracking_ledger.execute(
+			{"from_date": "2025-05-06", "to_date": "2025-05-06", "customer": CUSTOMER}
+		)
+		(row,) = (row for row in rows if row.name == doc.name)
+		meta = frappe.get_meta("Customer Complaint")
+		stored = frappe.db.get_value("Customer Complaint", doc.name, "*", as_dict=True)
+		shown = [field for field in complaint_tracking_ledger.fields() if meta.has_field(field)]
+		self.assertGreater(len(shown), 25)
+		for field in shown:
+			value, fieldtype = stored[field], meta.get_field(field).fieldtype
+			if value is None or (fieldtype == "Select" and not value):
+				expected = None  # an empty Select shows nothing
+			elif fieldtype == "Datetime":
+				expected = value.strftime("%Y-%m-%d %H:%M:%S")
+			elif fieldtype == "Date":
+				expected = value.isoformat()
+			elif fieldtype in ("Float", "Currency", "Percent", "Int", "Check"):
+				expected = float(value)
+			else:
+				expected = escape_text(value)
+			self.assertEqual(row[field], expected, field)
+		self.assertEqual(row.subject, '外壳划伤 "A" \\ O\'Neil 1 &lt; 2 &gt; 0\n第二行')
+		self.assertEqual((row.received_on, row.shipped_on), ("2025-05-06 07:08:09", "2025-05-01"))
+
 
 class TestWorkflowConditionsAgreeWithTheRules(FrappeTestCase):
 	"""The workflow's conditions (fixtures/workflow.json) decide which buttons the desk offers and what

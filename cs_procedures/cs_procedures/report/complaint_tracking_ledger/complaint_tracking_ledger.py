@@ -3,7 +3,13 @@
 import frappe
 from frappe import _
 
-from cs_procedures.cs_procedures.report.columns import declared, escape_values, translate_values
+from cs_procedures.cs_procedures.report.columns import (
+	declared,
+	declared_fields,
+	escape_values,
+	json_rows,
+	translate_values,
+)
 from cs_procedures.cs_procedures.report.complaint_filters import (
 	COUNTERMEASURE_COUNTED,
 	COUNTERMEASURE_ON_TIME,
@@ -21,32 +27,10 @@ def execute(filters=None):
 		where += " and c.docstatus = 0"
 	if filters.overdue_only:
 		where += " and c.is_overdue = 1"
-	# the stamps leave MariaDB as text, as the grid shows them (parsing thousands of datetimes in Python
-	# and serialising them back cost most of the report's time)
-	rows = frappe.db.sql(
-		f"""
-		select c.name, {as_text("received_on")}, c.customer, c.customer_name, c.complaint_type, c.urgency, c.subject,
-			c.delivery_note, c.item_code, c.qty, c.defect_qty, c.defect_rate, c.responsible_department,
-			c.workflow_state, c.follower, {as_text("sheet_due_by")}, {as_text("sheet_issued_on")},
-			case when {SHEET_COUNTED} then {SHEET_ON_TIME} end as sheet_on_time,
-			{as_text("countermeasure_due_by")}, {as_text("countermeasure_approved_on")},
-			case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end as countermeasure_on_time,
-			{as_text("replied_on")}, {as_text("closed_on")}, c.is_overdue, c.escalated_to_vp, c.handling_method, c.loss_amount,
-			c.shipped_on, c.claimed_qty, c.claimed_amount, c.cause_class, c.stage_at_fault, c.penalty,
-			c.reminders_sent, {IMPORTED} as imported,
-			(select group_concat(
-					concat(d.department, if(ifnull(d.share, 0) > 0, concat(' ', round(d.share, 1), ' %%'), ''),
-						': ', if(d.approved_on is null, %(pending)s,
-						if(d.approved_on <= c.countermeasure_due_by, %(on_time)s, %(late)s)))
-					order by d.idx separator '; ')
-				from `tabComplaint Responsibility` d
-				where d.parent = c.name and d.parenttype = 'Customer Complaint') as departments
-		from `tabCustomer Complaint` c
-		where {where}
-		order by c.received_on desc
-		""",
+	rows = json_rows(
+		fields(),
+		f"""from `tabCustomer Complaint` c where {where} order by c.received_on desc""",
 		{**values, "pending": _("pending"), "on_time": _("approved on time"), "late": _("approved late")},
-		as_dict=True,
 	)
 	yes, no = _("Yes"), _("No")
 	for row in rows:
@@ -64,7 +48,41 @@ def execute(filters=None):
 
 def as_text(field: str) -> str:
 	"""A Datetime column of the complaint as the text the report shows, to the second."""
-	return f"date_format(c.{field}, '%%Y-%%m-%%d %%H:%%i:%%s') as {field}"
+	return f"date_format(c.{field}, '%%Y-%%m-%%d %%H:%%i:%%s')"
+
+
+STAMPS = (
+	"received_on",
+	"sheet_due_by",
+	"sheet_issued_on",
+	"countermeasure_due_by",
+	"countermeasure_approved_on",
+	"replied_on",
+	"closed_on",
+)
+# the columns worked out in SQL; every other one is the complaint's field of that name
+WORKED_OUT = {
+	"sheet_on_time": f"case when {SHEET_COUNTED} then {SHEET_ON_TIME} end",
+	"countermeasure_on_time": f"case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end",
+	"imported": IMPORTED,
+	# the departments the sheet names, each with how its countermeasure stands (read from the
+	# responsibility index alone: see on_doctype_update of Customer Complaint)
+	"departments": """(select group_concat(
+			concat(d.department, if(ifnull(d.share, 0) > 0, concat(' ', round(d.share, 1), ' %%'), ''),
+				': ', if(d.approved_on is null, %(pending)s,
+				if(d.approved_on <= c.countermeasure_due_by, %(on_time)s, %(late)s)))
+			order by d.idx separator '; ')
+		from `tabComplaint Responsibility` d
+		where d.parent = c.name and d.parenttype = 'Customer Complaint')""",
+}
+
+
+def fields() -> dict[str, str]:
+	"""Each declared column and the SQL that gives it."""
+	return {
+		field: WORKED_OUT.get(field) or (as_text(field) if field in STAMPS else f"c.{field}")
+		for field in declared_fields(__file__)
+	}
 
 
 def columns():
