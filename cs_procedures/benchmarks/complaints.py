@@ -178,6 +178,14 @@ class Seeder:
 		self.departments = departments or []  # closed complaints name one or two of them on the sheet
 		self.serial = iter(range(1, 10**9))
 
+	def name(self, received) -> str:
+		"""A name that sorts as the complaint was received, as the naming series numbers complaints in
+		the order they come in: InnoDB keeps a table's rows in the order of their names, so a period's
+		complaints lie together on disk as they do on a site in use (named in random order, a month
+		among a million complaints is read from all over a table that the 128 MB buffer pool of a
+		default MariaDB cannot hold)."""
+		return f"{PREFIX}{received:%Y%m%d%H%M}-{next(self.serial):07d}"
+
 	def seed(self, count: int, closed: bool):
 		rng, now = self.rng, self.now
 		rows, parts = [], []
@@ -188,7 +196,7 @@ class Seeder:
 			customer = rng.choice(self.customers)
 			rows.append(
 				(
-					f"{PREFIX}{next(self.serial):07d}", now, now, "Administrator", "Administrator", 1 if closed else 0, 0,
+					self.name(received), now, now, "Administrator", "Administrator", 1 if closed else 0, 0,
 					"CC-.YYYY.-.#####", customer, customer, "Phone", received, rng.choice(TYPES), "Normal",
 					"Benchmark complaint", "Seeded by the benchmark.", None, "Closed" if closed else "Sheet Issued",
 					received + timedelta(hours=2), issued, issued + timedelta(hours=4),

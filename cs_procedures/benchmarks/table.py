@@ -59,9 +59,12 @@ def peak_memory():
 
 
 def machine() -> str:
-	version = frappe.db.sql("select version()")[0][0]
+	version, pool = frappe.db.sql("select version(), @@innodb_buffer_pool_size")[0]
 	maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-	return f"{os.cpu_count()} cores, MariaDB {version}, process peak RSS {maxrss:,.0f} MB"
+	return (
+		f"{os.cpu_count()} cores, MariaDB {version} (InnoDB buffer pool {int(pool) / 2**20:,.0f} MB), "
+		f"process peak RSS {maxrss:,.0f} MB"
+	)
 
 
 def verdict(row: dict) -> str:
