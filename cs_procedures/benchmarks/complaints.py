@@ -302,8 +302,7 @@ def measure_sweep(scale: float = 1.0) -> list[dict]:
 
 def sweep_row(now, breached: int, total: int, work: str) -> dict:
 	"""The median of three sweeps of `breached` complaints, and the peak memory of a fourth."""
-	from cs_procedures.benchmarks.grading import Counter
-	from cs_procedures.benchmarks.table import peak_memory, result
+	from cs_procedures.benchmarks.table import Counter, peak_memory, result
 
 	runs, statements = [], []
 	for _run in range(3):

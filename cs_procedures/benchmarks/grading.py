@@ -31,23 +31,6 @@ INVOICE_FIELDS = (
 )  # fmt: skip
 
 
-class Counter:
-	"""Counts the statements sent through frappe.db.sql while it is active."""
-
-	def __enter__(self):
-		self.count, self.original = 0, frappe.db.sql
-
-		def counted(*args, **kwargs):
-			self.count += 1
-			return self.original(*args, **kwargs)
-
-		frappe.db.sql = counted
-		return self
-
-	def __exit__(self, *exc):
-		frappe.db.sql = self.original
-
-
 def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 	frappe.only_for("System Manager")
 	rng = random.Random(2026)
@@ -66,13 +49,11 @@ def run(customers: int = 10_000, invoices: int = 200_000, keep: int = 0):
 			f"seeded {customers:,} customers and {invoices:,} invoice rows in {YEAR} ({graded:,} customers graded)"
 		)
 		for label in ("first run (records created)", "second run (records updated)"):
-			with Counter() as counter:
-				started = time.perf_counter()
+			with table.measured() as measure:
 				summary = grade_customers(YEAR)
-				elapsed = time.perf_counter() - started
 			frappe.db.commit()
 			print(
-				f"grading, {label}: {elapsed:6.2f} s, {counter.count} SQL statements, "
+				f"grading, {label}: {measure.seconds:6.2f} s, {measure.statements} SQL statements, "
 				f"{summary['customers']:,} customers, grades {summary['grades']}"
 			)
 		plan = frappe.db.sql(
@@ -141,18 +122,14 @@ def measure_grading(scale: float = 1.0) -> list[dict]:
 			)
 		)
 		for label in ("first run (records created)", "second run (records updated)"):
-			with table.peak_memory() as memory, Counter() as counter:
-				started = time.perf_counter()
+			with table.measured() as measure:
 				summary = grade_customers(YEAR)
-				elapsed = time.perf_counter() - started
 			frappe.db.commit()
 			rows.append(
-				table.result(
+				measure.row(
 					f"grading, {label}",
 					size,
-					elapsed,
-					peak_mb=memory["mb"],
-					note=f"{counter.count} SQL statements, {summary['customers']:,} customers graded",
+					f"{measure.statements} SQL statements, {summary['customers']:,} customers graded",
 				)
 			)
 	finally:

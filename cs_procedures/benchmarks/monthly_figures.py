@@ -20,7 +20,7 @@ from frappe.utils import getdate
 
 from cs_procedures import complaint_summary, figures
 from cs_procedures.benchmarks import STANDARD, complaints
-from cs_procedures.benchmarks.grading import Counter
+from cs_procedures.benchmarks.table import Counter
 from cs_procedures.cs_procedures.report.cs_monthly_figures import cs_monthly_figures
 from cs_procedures.procedures import figures as rules
 

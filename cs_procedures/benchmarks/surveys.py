@@ -12,11 +12,11 @@ Everything it seeded is removed afterwards, and the site's default outgoing acco
 """
 
 import random
-import time
-from contextlib import contextmanager
 
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
+
+from cs_procedures.benchmarks import table
 
 GROUP = "_CS Bench Customers"
 PREFIX = "_CS Bench Customer "
@@ -37,32 +37,26 @@ def run(sizes=(10, 200, 2000)):
 		for size in sizes:
 			today = getdate()
 			campaign = new_campaign(size)
-			with counted_queries() as invite_queries:
-				started = time.perf_counter()
+			with table.measured() as invite:
 				invite_all(campaign)
-				invite = time.perf_counter() - started
 			frappe.db.commit()
 			mails = queued_mails(campaign.name)
 			# a week later: every invited customer is due for the first reminder
 			frappe.db.set_value(campaign.doctype, campaign.name, "send_date", add_days(today, -8))
-			with counted_queries() as remind_queries:
-				started = time.perf_counter()
+			with table.measured() as remind:
 				reminded = remind_survey_non_responders(today)
-				remind = time.perf_counter() - started
 			frappe.db.commit()
 			answer(campaign.name, share=0.8)
-			with counted_queries() as close_queries:
-				started = time.perf_counter()
+			with table.measured() as close:
 				campaign.reload().close()
-				close = time.perf_counter() - started
 			campaign.reload()
 			print(
 				("warm-up " if size == sizes[0] else "")
-				+ f"{size:>5} customers: invitations {invite:6.2f} s ({invite / size * 1000:5.2f} ms each, "
-				f"{invite_queries[0]} SQL statements, {mails} e-mails queued); "
-				f"reminders {remind:6.2f} s ({reminded} reminded, {remind / max(reminded, 1) * 1000:5.2f} ms each, "
-				f"{remind_queries[0]} SQL statements); "
-				f"close and score {close:5.2f} s with {close_queries[0]} SQL statements; "
+				+ f"{size:>5} customers: invitations {invite.seconds:6.2f} s ({invite.seconds / size * 1000:5.2f} ms each, "
+				f"{invite.statements} SQL statements, {mails} e-mails queued); "
+				f"reminders {remind.seconds:6.2f} s ({reminded} reminded, {remind.seconds / max(reminded, 1) * 1000:5.2f} ms each, "
+				f"{remind.statements} SQL statements); "
+				f"close and score {close.seconds:5.2f} s with {close.statements} SQL statements; "
 				f"response rate {campaign.response_rate} %, valid {campaign.is_valid}"
 			)
 			frappe.db.commit()
@@ -77,7 +71,6 @@ def measure_invitations(scale: float = 1.0) -> list[dict]:
 	each): the invitations as the background job sends them, the first reminders to all of them, and
 	the close with 80 % answered; each with peak memory and SQL statements."""
 	frappe.only_for("System Manager")
-	from cs_procedures.benchmarks import table
 	from cs_procedures.cs_procedures.doctype.satisfaction_survey_campaign.scheduled import (
 		remind_survey_non_responders,
 	)
@@ -91,53 +84,41 @@ def measure_invitations(scale: float = 1.0) -> list[dict]:
 	try:
 		today = getdate()
 		campaign = new_campaign(size)
-		with table.peak_memory() as memory, counted_queries() as queries:
-			started = time.perf_counter()
+		with table.measured() as measure:
 			invite_all(campaign)
-			elapsed = time.perf_counter() - started
 		frappe.db.commit()
 		invited = frappe.db.count("Satisfaction Survey Response", {"campaign": campaign.name})
 		rows.append(
-			table.result(
+			measure.row(
 				"survey invitations (background job)",
 				f"{size:,} customers",
-				elapsed,
-				peak_mb=memory["mb"],
-				note=f"{queries[0]} SQL statements, {invited:,} responses, "
+				f"{measure.statements} SQL statements, {invited:,} responses, "
 				f"{queued_mails(campaign.name):,} e-mails queued",
 			)
 		)
 		# a week later: every invited customer is due for the first reminder
 		frappe.db.set_value(campaign.doctype, campaign.name, "send_date", add_days(today, -8))
-		with table.peak_memory() as memory, counted_queries() as queries:
-			started = time.perf_counter()
+		with table.measured() as measure:
 			reminded = remind_survey_non_responders(today)
-			elapsed = time.perf_counter() - started
 		frappe.db.commit()
 		rows.append(
-			table.result(
+			measure.row(
 				"survey reminders (first, to all)",
 				f"{size:,} customers",
-				elapsed,
-				peak_mb=memory["mb"],
-				note=f"{queries[0]} SQL statements, {reminded:,} reminded",
+				f"{measure.statements} SQL statements, {reminded:,} reminded",
 			)
 		)
 		answer(campaign.name, share=0.8)
 		frappe.db.commit()
-		with table.peak_memory() as memory, counted_queries() as queries:
-			started = time.perf_counter()
+		with table.measured() as measure:
 			campaign.reload().close()
-			elapsed = time.perf_counter() - started
 		frappe.db.commit()
 		campaign.reload()
 		rows.append(
-			table.result(
+			measure.row(
 				"survey close and score (80 % answered)",
 				f"{size:,} customers",
-				elapsed,
-				peak_mb=memory["mb"],
-				note=f"{queries[0]} SQL statements, response rate {campaign.response_rate} %",
+				f"{measure.statements} SQL statements, response rate {campaign.response_rate} %",
 			)
 		)
 	finally:
@@ -278,29 +259,13 @@ def queued_mails(campaign: str) -> int:
 	)[0][0]
 
 
-@contextmanager
-def counted_queries():
-	count = [0]
-	sql = frappe.db.sql
-
-	def counting(*args, **kwargs):
-		count[0] += 1
-		return sql(*args, **kwargs)
-
-	frappe.db.sql = counting
-	try:
-		yield count
-	finally:
-		frappe.db.sql = sql
-
-
 def cleanup(keep_account: bool = False):
 	campaigns = frappe.get_all("Satisfaction Survey Campaign", {"customer_group": GROUP}, pluck="name")
 	if campaigns:
 		responses = frappe.get_all(
 			"Satisfaction Survey Response", {"campaign": ("in", campaigns)}, pluck="name"
 		)
-		for table, column, values in (
+		for rows_of, column, values in (
 			("tabSatisfaction Survey Answer", "parent", responses),
 			(
 				"tabEmail Queue Recipient",
@@ -313,7 +278,7 @@ def cleanup(keep_account: bool = False):
 			("tabSatisfaction Survey Campaign", "name", campaigns),
 		):
 			if values:
-				frappe.db.sql(f"delete from `{table}` where `{column}` in %s", [values])
+				frappe.db.sql(f"delete from `{rows_of}` where `{column}` in %s", [values])
 	frappe.db.sql(
 		"delete from `tabDynamic Link` where link_name like %s and parenttype = 'Contact'", f"{PREFIX}%"
 	)

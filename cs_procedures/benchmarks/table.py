@@ -58,6 +58,43 @@ def peak_memory():
 	measured["mb"] = int(peak.split()[1]) / 1024
 
 
+class Counter:
+	"""Counts the statements sent through frappe.db.sql while it is active."""
+
+	def __enter__(self):
+		self.count, self.original = 0, frappe.db.sql
+
+		def counted(*args, **kwargs):
+			self.count += 1
+			return self.original(*args, **kwargs)
+
+		frappe.db.sql = counted
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.sql = self.original
+
+
+class Measure:
+	"""What `measured()` found of its block: seconds, peak resident memory (MB) and SQL statements."""
+
+	seconds = mb = statements = None
+
+	def row(self, work: str, size: str, note: str = "") -> dict:
+		return result(work, size, self.seconds, peak_mb=self.mb, note=note)
+
+
+@contextmanager
+def measured():
+	"""Yields a `Measure` of the block: its time, its peak memory (see `peak_memory`), its statements."""
+	measure = Measure()
+	with peak_memory() as memory, Counter() as counter:
+		started = time.perf_counter()
+		yield measure
+		measure.seconds = time.perf_counter() - started
+	measure.mb, measure.statements = memory["mb"], counter.count
+
+
 def machine() -> str:
 	version, pool = frappe.db.sql("select version(), @@innodb_buffer_pool_size")[0]
 	maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

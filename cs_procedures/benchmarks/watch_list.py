@@ -20,7 +20,7 @@ from frappe.utils import add_days, getdate, now_datetime
 
 from cs_procedures import bulk, complaint_summary
 from cs_procedures.benchmarks import long_tail, seed_customers
-from cs_procedures.benchmarks.grading import Counter
+from cs_procedures.benchmarks.table import Counter
 from cs_procedures.cs_procedures.report.customer_watch_list import customer_watch_list
 from cs_procedures.erpnext_doctypes.watch_list import FACTS, WINDOW_DAYS, review_watch_lists
 
