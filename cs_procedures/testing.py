@@ -111,6 +111,21 @@ def emails(prefix: str, *names: str, domain: str = "example.com") -> tuple[str, 
 PASSWORD = "CS-Site-Test-2026!"
 
 
+def sweep_settings(vice_president: str, quality: str):
+	"""The CS Settings of a test of the overdue sweep, for `Fixtures(settings=...)`: working hours 08:00 to
+	17:30 without holidays, the sheet due two working hours after a complaint comes in, escalation to
+	`vice_president` two working hours after a breach, Quality complaints to the department `quality`."""
+	return lambda f: {
+		"work_start_time": "08:00:00",
+		"work_end_time": "17:30:00",
+		"holiday_list": None,
+		"sheet_issue_hours": 2,
+		"escalate_after_hours": 2,
+		"vice_president": vice_president,
+		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[quality]}],
+	}
+
+
 class Fixtures:
 	"""What a test module needs in the site, declared once.
 

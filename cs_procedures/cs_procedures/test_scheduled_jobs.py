@@ -23,6 +23,7 @@ from cs_procedures.testing import (
 	ensure_stock_item,
 	leaf_warehouse,
 	new_survey_campaign,
+	sweep_settings,
 )
 
 FOLLOWER, VP, STORE = emails("jobs", "follower", "vp", "store")
@@ -32,15 +33,7 @@ FIXTURES = Fixtures(
 	users={FOLLOWER: ["CS Officer"], VP: ["CS Vice President"], STORE: ["Stock User"]},
 	customers=[CUSTOMER],
 	departments=[QUALITY],
-	settings=lambda f: {
-		"work_start_time": "08:00:00",
-		"work_end_time": "17:30:00",
-		"holiday_list": None,
-		"sheet_issue_hours": 2,
-		"escalate_after_hours": 2,
-		"vice_president": VP,
-		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[QUALITY]}],
-	},
+	settings=sweep_settings(VP, QUALITY),
 )
 setUpModule, tearDownModule = FIXTURES.hooks()
 

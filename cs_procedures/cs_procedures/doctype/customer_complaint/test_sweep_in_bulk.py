@@ -13,7 +13,7 @@ from frappe.tests.utils import FrappeTestCase
 from cs_procedures import bulk
 from cs_procedures.cs_procedures.doctype.customer_complaint import scheduled
 from cs_procedures.procedures import complaint as rules
-from cs_procedures.testing import Fixtures, SiteState, emails
+from cs_procedures.testing import Fixtures, SiteState, emails, sweep_settings
 
 FOLLOWER, HEAD, VP = emails("bulksweep", "follower", "head", "vp")
 CUSTOMER = "_CS Bulk Sweep Customer"
@@ -24,15 +24,7 @@ FIXTURES = Fixtures(
 	users={FOLLOWER: ["CS Officer"], HEAD: (["CS Department Head"], QUALITY), VP: ["CS Vice President"]},
 	customers=[CUSTOMER],
 	departments=[QUALITY],
-	settings=lambda f: {
-		"work_start_time": "08:00:00",
-		"work_end_time": "17:30:00",
-		"holiday_list": None,
-		"sheet_issue_hours": 2,
-		"escalate_after_hours": 2,
-		"vice_president": VP,
-		"complaint_departments": [{"complaint_type": "Quality", "department": f.departments[QUALITY]}],
-	},
+	settings=sweep_settings(VP, QUALITY),
 )
 setUpModule, tearDownModule = FIXTURES.hooks()
 BROKEN = 2**31 - 1  # reminders_sent at the top of its column: the sweep's update of the row fails
