@@ -19,6 +19,7 @@ from cs_procedures.testing import (
 	emails,
 	ensure_customer,
 	ensure_department,
+	ensure_stock_item,
 	purge,
 )
 
@@ -58,9 +59,11 @@ FIXTURES = Fixtures(users={MANAGER: ["CS Manager"]}, prepare=prepare, clean_up=c
 setUpModule, tearDownModule = FIXTURES.hooks()
 
 
-def closed_complaint(customer, received_on, complaint_type="Quality", hours=30, late=False, departments=()):
+def closed_complaint(
+	customer, received_on, complaint_type="Quality", hours=30, late=False, departments=(), **values
+):
 	"""A closed complaint entered as history (its sheet and countermeasure stamped, on time or late)."""
-	doc = complaint_doc(customer, "Summary test", "Test", complaint_type, received_on=received_on)
+	doc = complaint_doc(customer, "Summary test", "Test", complaint_type, received_on=received_on, **values)
 	due = received_on + timedelta(hours=6)
 	doc.flags.history_source = "test"
 	doc.update(
@@ -138,6 +141,7 @@ def recount(filters: dict, group_by: str) -> dict:
 			key = {
 				"Month": c.received_on.strftime("%Y-%m"),
 				"Customer": c.customer,
+				"Item": c.item_code,
 				"Complaint Type": c.complaint_type,
 				"Cause": c.cause_class,
 				"Responsible Department": department,
@@ -184,6 +188,7 @@ class TestComplaintSummary(SiteTestCase):
 			for group_by in (
 				"Month",
 				"Customer",
+				"Item",
 				"Complaint Type",
 				"Cause",
 				"Responsible Department",
@@ -218,6 +223,35 @@ class TestComplaintSummary(SiteTestCase):
 		self.assertTrue(gamma)
 		self.assertReportIsTheRecount("a customer merged into another")
 		self.assertTrue(frappe.db.exists("Customer Complaint", first))
+
+	def test_a_renamed_item_or_department_keeps_its_sums(self):
+		"""ERPNext renames the links in SQL; the summary's sums follow the item's and department's new names."""
+		old = {
+			"Item": ensure_stock_item("_CS Summary Widget"),
+			"Department": ensure_department("_CS Summary Packing"),
+		}
+		current = dict(old)
+		names = [
+			closed_complaint(
+				BETA, START + timedelta(days=days), item_code=old["Item"], departments=[old["Department"]]
+			)
+			for days in (10, 50)
+		]
+		try:
+			self.assertReportIsTheRecount("an item and a department named")
+			current["Item"] = frappe.rename_doc("Item", old["Item"], "_CS Summary Gadget")
+			current["Department"] = frappe.rename_doc("Department", old["Department"], "_CS Summary Boxing")
+			self.assertReportIsTheRecount("the item and the department renamed")
+			for doctype, group_by in (("Item", "Item"), ("Department", "Responsible Department")):
+				counts = {
+					row.grp: row.complaints for row in complaint_statistics.execute({"group_by": group_by})[1]
+				}
+				self.assertEqual((counts.get(current[doctype]), counts.get(old[doctype])), (2, None), doctype)
+		finally:
+			for name in names:
+				purge("Customer Complaint", name)
+			for doctype, name in current.items():
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, ignore_missing=True)
 
 	def test_the_repeat_flag_is_the_servers(self):
 		doc = draft(BETA, START + timedelta(days=300), "Other")
