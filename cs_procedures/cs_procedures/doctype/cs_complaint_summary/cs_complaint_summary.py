@@ -10,4 +10,7 @@ class CSComplaintSummary(guards.ProcedureDocument):
 
 
 def on_doctype_update():
+	# a grouping over a period
 	frappe.db.add_index("CS Complaint Summary", ["dimension", "granularity", "period_start"])
+	# one value's months or days: Complaint Statistics with a customer, type or item filter
+	frappe.db.add_index("CS Complaint Summary", ["dimension", "value", "granularity", "period_start"])

@@ -32,8 +32,10 @@ GROUPS = {
 	"Whole Period": ("Period", "Data", None),
 }
 MONTH = "date_format(c.received_on, '%%Y-%%m')"
-# filters the summary is kept for: a period alone (any other filter reads the complaints live)
+# filters the summary is kept for: a period; with it, one of these equality filters, read as the summary's
+# rows of that dimension and value when the report groups by month, by the whole period or by that dimension
 SUMMED_FILTERS = {"from_date", "to_date", "group_by"}
+SUMMED_EQUALITY = {"customer": "Customer", "complaint_type": "Complaint Type", "item_code": "Item"}
 
 
 def execute(filters=None):
@@ -59,13 +61,14 @@ def execute(filters=None):
 
 def partial_sums(filters, group_by: str) -> list[dict]:
 	"""The period's partial sums by group: the submitted complaints from the summary (the months the
-	period covers whole, the days at its edges), the open ones read live; everything live when another
-	filter is set. A repeat is a complaint of the same customer and type within 365 days of an earlier
+	period covers whole, the days at its edges), the open ones read live; everything live for other
+	filters than those the summary answers (see SUMMED_FILTERS). A repeat is a complaint of the same customer and type within 365 days of an earlier
 	one (procedures/statistics.repeats, kept on each complaint as `is_repeat`)."""
 	where, values = where_clause(filters)
 	by_department = group_by == "Responsible Department"
 	expression = MONTH if group_by == "Month" else DIMENSIONS[group_by]
-	if set(key for key, value in filters.items() if value) - SUMMED_FILTERS:
+	summary = summary_of(filters, group_by)
+	if summary is None:
 		return frappe.db.sql(grouped_sql(expression, where, by_department), values, as_dict=True)
 	start, end = values.get("from_date"), values.get("to_date")
 	months = rules.whole_months(start, end)
@@ -82,28 +85,44 @@ def partial_sums(filters, group_by: str) -> list[dict]:
 	for granularity, low, high in segments:
 		if granularity == "Day" and low == high:
 			continue  # no edge on that side (or the period starts or ends with a month)
-		parts += summed(group_by, granularity, low, high)
+		parts += summed(group_by, summary, granularity, low, high)
 	return parts
 
 
-def summed(group_by: str, granularity: str, low, high) -> list[dict]:
-	"""Partial sums by group of the summary's rows of one granularity starting in [low, high)."""
-	grp = "date_format(period_start, '%%Y-%%m')" if group_by == "Month" else "value"
+def summary_of(filters, group_by: str) -> tuple[str, str | None] | None:
+	"""The summary's dimension (and value, for a filter) the report reads for these filters and grouping;
+	None when it must read the complaints live (see SUMMED_FILTERS)."""
+	other = {key for key, value in filters.items() if value} - SUMMED_FILTERS
+	if not other:
+		return ("Whole Period" if group_by == "Month" else group_by), None
+	if len(other) == 1 and (key := other.pop()) in SUMMED_EQUALITY:
+		dimension = SUMMED_EQUALITY[key]
+		if group_by in ("Month", "Whole Period", dimension):
+			return dimension, filters[key]
+	return None
+
+
+def summed(group_by: str, summary: tuple[str, str | None], granularity: str, low, high) -> list[dict]:
+	"""Partial sums by group of the summary's rows of one dimension (and value), one granularity, starting
+	in [low, high)."""
+	grp = {"Month": "date_format(period_start, '%%Y-%%m')", "Whole Period": DIMENSIONS["Whole Period"]}.get(
+		group_by, "value"
+	)
+	dimension, value = summary
 	bounds = "".join(
 		clause
-		for clause, bound in ((" and period_start >= %(low)s", low), (" and period_start < %(high)s", high))
+		for clause, bound in (
+			(" and period_start >= %(low)s", low),
+			(" and period_start < %(high)s", high),
+			(" and value = %(value)s", value),
+		)
 		if bound is not None
 	)
 	sums = ", ".join(f"sum({field}) as {field}" for field in rules.SUMS)
 	return frappe.db.sql(
 		f"""select {grp} as grp, {sums} from `{TABLE}`
 		where dimension = %(dimension)s and granularity = %(granularity)s{bounds} group by grp""",
-		{
-			"dimension": "Whole Period" if group_by == "Month" else group_by,
-			"granularity": granularity,
-			"low": low,
-			"high": high,
-		},
+		{"dimension": dimension, "value": value, "granularity": granularity, "low": low, "high": high},
 		as_dict=True,
 	)
 
