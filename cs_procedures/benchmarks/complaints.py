@@ -204,8 +204,11 @@ class Seeder:
 	def seed(self, count: int, closed: bool):
 		rng, now = self.rng, self.now
 		rows, parts = [], []
-		for _ in range(count):
-			received = now - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600))
+		# in the order received, so that each row goes after the one before (see `name`)
+		received_times = sorted(
+			now - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 600)) for _ in range(count)
+		)
+		for received in received_times:
 			issued = received + timedelta(hours=rng.choice((0.5, 1, 1.5, 2.5)))
 			due = now + timedelta(hours=rng.randint(2, 200))
 			customer = rng.choice(self.customers)
