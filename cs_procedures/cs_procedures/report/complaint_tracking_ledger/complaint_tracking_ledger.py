@@ -6,7 +6,7 @@ from frappe import _
 from cs_procedures.cs_procedures.report.columns import (
 	declared,
 	declared_fields,
-	escape_values,
+	escaped_sql,
 	json_rows,
 	translate_values,
 )
@@ -27,22 +27,16 @@ def execute(filters=None):
 		where += " and c.docstatus = 0"
 	if filters.overdue_only:
 		where += " and c.is_overdue = 1"
+	words = {"pending": _("pending"), "on_time": _("approved on time"), "late": _("approved late")}
 	rows = json_rows(
 		fields(),
 		f"""from `tabCustomer Complaint` c where {where} order by c.received_on desc""",
-		{**values, "pending": _("pending"), "on_time": _("approved on time"), "late": _("approved late")},
+		{**values, **words, "yes": _("Yes"), "no": _("No")},
 	)
-	yes, no = _("Yes"), _("No")
-	for row in rows:
-		for field in ("sheet_on_time", "countermeasure_on_time"):
-			row[field] = None if row[field] is None else (yes if row[field] else no)
 	translate_values(
 		rows,
 		("workflow_state", "complaint_type", "urgency", "handling_method", "cause_class", "stage_at_fault"),
 	)
-	escape_values(
-		rows, ("customer_name", "subject", "departments", "penalty")
-	)  # e-mailed complaints bring the customer's subject
 	return columns(), rows
 
 
@@ -60,20 +54,28 @@ STAMPS = (
 	"replied_on",
 	"closed_on",
 )
+# free text, escaped by MariaDB as escape_text does (e-mailed complaints bring the customer's subject; the
+# departments' line below is escaped whole)
+ESCAPED = ("customer_name", "subject", "penalty")
 # the columns worked out in SQL; every other one is the complaint's field of that name
 WORKED_OUT = {
-	"sheet_on_time": f"case when {SHEET_COUNTED} then {SHEET_ON_TIME} end",
-	"countermeasure_on_time": f"case when {COUNTERMEASURE_COUNTED} then {COUNTERMEASURE_ON_TIME} end",
+	"sheet_on_time": f"case when {SHEET_COUNTED} then if({SHEET_ON_TIME}, %(yes)s, %(no)s) end",
+	"countermeasure_on_time": (
+		f"case when {COUNTERMEASURE_COUNTED} then if({COUNTERMEASURE_ON_TIME}, %(yes)s, %(no)s) end"
+	),
 	"imported": IMPORTED,
 	# the departments the sheet names, each with how its countermeasure stands (read from the
-	# responsibility index alone: see on_doctype_update of Customer Complaint)
-	"departments": """(select group_concat(
+	# responsibility index alone: see on_doctype_update of Complaint Responsibility)
+	"departments": escaped_sql(
+		"""(select group_concat(
 			concat(d.department, if(ifnull(d.share, 0) > 0, concat(' ', round(d.share, 1), ' %%'), ''),
 				': ', if(d.approved_on is null, %(pending)s,
 				if(d.approved_on <= c.countermeasure_due_by, %(on_time)s, %(late)s)))
 			order by d.idx separator '; ')
 		from `tabComplaint Responsibility` d
-		where d.parent = c.name and d.parenttype = 'Customer Complaint')""",
+		where d.parent = c.name and d.parenttype = 'Customer Complaint')"""
+	),
+	**{field: escaped_sql(f"c.{field}") for field in ESCAPED},
 }
 
 
