@@ -13,6 +13,7 @@ removes them at the end.
 
 import threading
 import time
+from contextlib import contextmanager
 
 import frappe
 from frappe.desk.query_report import run as run_report
@@ -74,11 +75,58 @@ def run(
 	total: int = 20_000, admin_user: str = "root", admin_password: str = "root", time_every_report: int = 1
 ):
 	frappe.only_for("System Manager")
+	servers = replica_servers(admin_user, admin_password)
+	try:
+		with archive_on_primary(servers, total) as seeder:
+			print_where()
+			print_table(reads_alone(servers) + reads_beside_the_sweep(servers, seeder.now))
+			print_lag(servers, seeder)
+			if time_every_report:
+				print_report_times()
+	finally:
+		servers.close()
+
+
+def measure_replica(scale: float = 1.0, admin_user: str = "root", admin_password: str = "root") -> list[dict]:
+	"""Rows of the benchmark table (benchmarks/table.py, part "replica"): Complaint Statistics and the
+	portal's /complaints on the replica over `20,000 × scale` complaints, alone and while the sweep
+	writes to the primary, with the statements each server ran meanwhile; on a site that reads from no
+	replica, one line that says so."""
+	from cs_procedures.benchmarks.table import result
+
+	size = f"{int(20_000 * scale):,} complaints"
+	if not frappe.conf.read_from_replica:
+		return [result("reads on a replica", size, None, note="not run: the site reads from no replica")]
+	servers = replica_servers(admin_user, admin_password)
+	try:
+		with archive_on_primary(servers, int(20_000 * scale)) as seeder:
+			rows = reads_alone(servers) + reads_beside_the_sweep(servers, seeder.now)
+	finally:
+		servers.close()
+	return [
+		result(
+			f"{row['label']}, on the replica",
+			size,
+			row["seconds"],
+			note=f"selects: {row['replica selects']:,} on the replica, {row['primary selects']:,} on the "
+			f"primary; {row['primary writes']:,} writes on the primary",
+		)
+		for row in rows
+	]
+
+
+def replica_servers(admin_user: str, admin_password: str) -> "Servers":
 	if not frappe.conf.read_from_replica:
 		frappe.throw(
 			"This site reads nothing from a replica: set read_from_replica, replica_host, replica_db_port"
 		)
-	servers = Servers(admin_user, admin_password)
+	return Servers(admin_user, admin_password)
+
+
+@contextmanager
+def archive_on_primary(servers: "Servers", total: int):
+	"""`total` complaints (1 % open) and a portal customer written on the primary, summed, and waited for
+	on the replica; removed again on exit. Yields the seeder."""
 	users_before = len(USERS_MADE)
 	archive.cleanup()
 	customers = [portal_customer(), *seed_customers("RPL-", 50, now_datetime())]
@@ -94,18 +142,13 @@ def run(
 		print(
 			f"seeded {total:,} complaints on the primary in {seeded:.1f} s; replica caught up {caught_up:.1f} s later"
 		)
-		print_where()
-		print_table(reads_alone(servers) + reads_beside_the_sweep(servers, seeder.now))
-		print_lag(servers, seeder)
-		if time_every_report:
-			print_report_times()
+		yield seeder
 	finally:
 		servers.replica.sql("start slave sql_thread")
 		archive.cleanup()
 		frappe.db.sql("delete from `tabCustomer` where name like 'RPL-CUST-%%'")
 		frappe.db.commit()
 		remove_users(USERS_MADE[users_before:])
-		servers.close()
 
 
 def portal_customer() -> str:

@@ -10,6 +10,7 @@ machine's cores and MariaDB version, and returns the rows.
 """
 
 import importlib
+import inspect
 import os
 import resource
 import time
@@ -25,6 +26,7 @@ PARTS = {
 	"portal": "cs_procedures.benchmarks.portal",
 	"grading": "cs_procedures.benchmarks.grading",
 	"invitations": "cs_procedures.benchmarks.surveys",
+	"replica": "cs_procedures.benchmarks.replica",
 }
 
 
@@ -105,7 +107,7 @@ def machine() -> str:
 
 
 def verdict(row: dict) -> str:
-	if row["goal"] is None:
+	if row["goal"] is None or row["seconds"] is None:
 		return ""
 	return "ok" if row["seconds"] <= row["goal"] else "OVER"
 
@@ -116,21 +118,25 @@ def format_table(rows: list[dict]) -> str:
 	]
 	for row in rows:
 		goal = "" if row["goal"] is None else f"{row['goal']:g}"
+		seconds = "" if row["seconds"] is None else f"{row['seconds']:.3f}"
 		peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:,.0f}"
 		lines.append(
-			f"{row['work']:<58}{row['size']:>26}{row['seconds']:>10.3f}{goal:>8}{verdict(row):>5}{peak:>12}  {row['note']}"
+			f"{row['work']:<58}{row['size']:>26}{seconds:>10}{goal:>8}{verdict(row):>5}{peak:>12}  {row['note']}"
 		)
 	return "\n".join(lines)
 
 
 def run(parts=None, scale: float = 1.0, options: dict | None = None):
-	"""`options` are passed to every part's measure function as keyword arguments (e.g. sizes)."""
+	"""`options` are passed as keyword arguments to the parts whose measure function takes them (sizes,
+	keep, admin_user and admin_password of the replica's servers)."""
 	frappe.only_for("System Manager")
 	started, rows = time.perf_counter(), []
 	for part in parts or PARTS:
 		module = importlib.import_module(PARTS[part])
+		measure = getattr(module, f"measure_{part}", getattr(module, "measure", None))
+		accepted = inspect.signature(measure).parameters
 		rows.extend(
-			getattr(module, f"measure_{part}", getattr(module, "measure", None))(scale, **(options or {}))
+			measure(scale, **{key: value for key, value in (options or {}).items() if key in accepted})
 		)
 	print(machine())
 	print(format_table(rows))
