@@ -94,12 +94,13 @@ def measure_replica(scale: float = 1.0, admin_user: str = "root", admin_password
 	replica, one line that says so."""
 	from cs_procedures.benchmarks.table import result
 
-	size = f"{int(20_000 * scale):,} complaints"
+	total = int(20_000 * scale)
+	size = f"{total:,} complaints"
 	if not frappe.conf.read_from_replica:
 		return [result("reads on a replica", size, None, note="not run: the site reads from no replica")]
 	servers = replica_servers(admin_user, admin_password)
 	try:
-		with archive_on_primary(servers, int(20_000 * scale)) as seeder:
+		with archive_on_primary(servers, total) as seeder:
 			rows = reads_alone(servers) + reads_beside_the_sweep(servers, seeder.now)
 	finally:
 		servers.close()

@@ -62,8 +62,9 @@ def execute(filters=None):
 def partial_sums(filters, group_by: str) -> list[dict]:
 	"""The period's partial sums by group: the submitted complaints from the summary (the months the
 	period covers whole, the days at its edges), the open ones read live; everything live for other
-	filters than those the summary answers (see SUMMED_FILTERS). A repeat is a complaint of the same customer and type within 365 days of an earlier
-	one (procedures/statistics.repeats, kept on each complaint as `is_repeat`)."""
+	filters than those the summary answers (see SUMMED_FILTERS). A repeat is a complaint of the same
+	customer and type within 365 days of an earlier one (procedures/statistics.repeats, kept on each
+	complaint as `is_repeat`)."""
 	where, values = where_clause(filters)
 	by_department = group_by == "Responsible Department"
 	expression = MONTH if group_by == "Month" else DIMENSIONS[group_by]

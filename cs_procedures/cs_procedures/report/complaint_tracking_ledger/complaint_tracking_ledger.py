@@ -27,11 +27,17 @@ def execute(filters=None):
 		where += " and c.docstatus = 0"
 	if filters.overdue_only:
 		where += " and c.is_overdue = 1"
-	words = {"pending": _("pending"), "on_time": _("approved on time"), "late": _("approved late")}
+	words = {
+		"pending": _("pending"),
+		"on_time": _("approved on time"),
+		"late": _("approved late"),
+		"yes": _("Yes"),
+		"no": _("No"),
+	}
 	rows = json_rows(
 		fields(),
-		f"""from `tabCustomer Complaint` c where {where} order by c.received_on desc""",
-		{**values, **words, "yes": _("Yes"), "no": _("No")},
+		f"from `tabCustomer Complaint` c where {where} order by c.received_on desc",
+		{**values, **words},
 	)
 	translate_values(
 		rows,
